@@ -1,0 +1,190 @@
+/**
+ * The audit report and the audit events: one Schema for each, the verdict rule, and the JSON Schema
+ * generated from them. The report is a fold over the events, so every front end agrees.
+ */
+import { JSONSchema, Schema } from "effect"
+import { catalogue, checkGroups, checkIds } from "./Catalogue.js"
+
+export const schemaVersion = "1.0" as const
+export const schemaUrl = "https://unpkg.com/@arlo-ready/core/report.schema.json" as const
+
+export const CheckId = Schema.Literal(...checkIds).annotations({ identifier: "CheckId" })
+export type CheckId = typeof CheckId.Type
+export const CheckGroup = Schema.Literal(...checkGroups).annotations({ identifier: "CheckGroup" })
+export type CheckGroup = typeof CheckGroup.Type
+
+/** pass, warn, fail; error = could not decide (timeout, 5xx, reset, garbage); skipped; not_applicable. */
+export const CheckStatus = Schema.Literal("pass", "warn", "fail", "error", "skipped", "not_applicable").annotations({
+  identifier: "CheckStatus"
+})
+export type CheckStatus = typeof CheckStatus.Type
+
+export const Verdict = Schema.Literal("ready", "ready_with_warnings", "not_ready", "incomplete").annotations({
+  identifier: "Verdict"
+})
+export type Verdict = typeof Verdict.Type
+
+export const AuthMethod = Schema.Literal("basic", "oauth")
+export type AuthMethod = typeof AuthMethod.Type
+
+/** One HTTP exchange a result rests on. Never a header value, a body with secrets, or a query secret. */
+export const Exchange = Schema.Struct({
+  method: Schema.String,
+  /** Path and query relative to the target's origin, secrets in the query replaced by REDACTED. */
+  path: Schema.String,
+  /** The response status; null when no response arrived. */
+  status: Schema.NullOr(Schema.Number),
+  durationMs: Schema.Number,
+  /** What went wrong on the wire (timeout, reset, DNS, TLS, body too large…), when something did. */
+  error: Schema.optional(Schema.String),
+  /** A short, secret-free note on what the response said (an error code, a message, a header). */
+  note: Schema.optional(Schema.String)
+}).annotations({ identifier: "Exchange" })
+export type Exchange = typeof Exchange.Type
+
+/** Who can act on a remediation. */
+export const Actor = Schema.Literal(
+  "you",
+  "platform-administrator",
+  "developer",
+  "arlo-support",
+  "network-administrator"
+)
+export type Actor = typeof Actor.Type
+
+export const Remediation = Schema.Struct({
+  /** Ordered steps, each one sentence. */
+  steps: Schema.Array(Schema.String),
+  who: Actor,
+  /** The command that re-checks just this, when there is one. */
+  recheck: Schema.optional(Schema.String)
+}).annotations({ identifier: "Remediation" })
+export type Remediation = typeof Remediation.Type
+
+export const DocLink = Schema.Struct({ title: Schema.String, url: Schema.String })
+export type DocLink = typeof DocLink.Type
+
+/** Why a result is what it is: a stable machine code and a sentence. */
+export const Cause = Schema.Struct({
+  code: Schema.String,
+  message: Schema.String,
+  /** Other causes that fit the evidence as well, when the platform did not say which (e.g. an opaque 401). */
+  possibilities: Schema.optional(Schema.Array(Schema.String))
+}).annotations({ identifier: "Cause" })
+export type Cause = typeof Cause.Type
+
+export const CheckResult = Schema.Struct({
+  id: CheckId,
+  group: CheckGroup,
+  title: Schema.String,
+  status: CheckStatus,
+  /** One line. */
+  summary: Schema.String,
+  cause: Schema.NullOr(Cause),
+  /** For skipped checks: the root-cause check ids that blocked this one. Empty otherwise. */
+  blockedBy: Schema.Array(CheckId),
+  /** How a role fact was established, where it matters: confirmed by the platform or inferred. */
+  basis: Schema.optional(Schema.Literal("confirmed", "inferred")),
+  /** Further facts a check found (e.g. the routes refused to a Presenter). */
+  facts: Schema.optional(Schema.Record({ key: Schema.String, value: Schema.Unknown })),
+  evidence: Schema.Array(Exchange),
+  remediation: Schema.NullOr(Remediation),
+  docs: Schema.Array(DocLink),
+  durationMs: Schema.Number
+}).annotations({ identifier: "CheckResult" })
+export type CheckResult = typeof CheckResult.Type
+
+export const CredentialSource = Schema.Literal("env", "flag", "stdin", "prompt", "option", "file")
+
+export const CredentialInfo = Schema.Struct({
+  /** Which credential: username, password, clientId, clientSecret, accessToken, refreshToken. */
+  name: Schema.String,
+  source: CredentialSource,
+  /** A masked hint: a username keeps its first characters (`ap…@acme.test`), a secret shows only its length (`•••• (12 chars)`). */
+  hint: Schema.String
+})
+
+export const Target = Schema.Struct({
+  baseUrl: Schema.String,
+  /** The platform name when the target was given as one, or derived from `{name}.arlo.co`. */
+  platform: Schema.NullOr(Schema.String),
+  authMethods: Schema.Array(AuthMethod),
+  credentials: Schema.Array(CredentialInfo)
+}).annotations({ identifier: "Target" })
+export type Target = typeof Target.Type
+
+export const Summary = Schema.Struct({
+  pass: Schema.Number,
+  warn: Schema.Number,
+  fail: Schema.Number,
+  error: Schema.Number,
+  skipped: Schema.Number,
+  not_applicable: Schema.Number
+})
+export type Summary = typeof Summary.Type
+
+export const Report = Schema.Struct({
+  $schema: Schema.String,
+  schemaVersion: Schema.Literal(schemaVersion),
+  tool: Schema.Struct({ name: Schema.String, version: Schema.String }),
+  target: Target,
+  /** RFC 3339. */
+  startedAt: Schema.String,
+  durationMs: Schema.Number,
+  verdict: Verdict,
+  /** True when the audit was interrupted or hit its deadline before every check finished. */
+  interrupted: Schema.Boolean,
+  summary: Summary,
+  /** In catalogue order; filtered-out checks are absent. */
+  checks: Schema.Array(CheckResult),
+  requests: Schema.Struct({
+    count: Schema.Number,
+    budget: Schema.Number,
+    retries: Schema.Number,
+    peakInFlight: Schema.Number
+  })
+}).annotations({ identifier: "Report", title: "arlo-ready audit report" })
+export type Report = typeof Report.Type
+
+/** The events an audit emits, in order: started, then per check started/finished, then finished. */
+export const AuditStarted = Schema.TaggedStruct("audit_started", {
+  at: Schema.String,
+  target: Target,
+  checks: Schema.Array(CheckId)
+})
+export const CheckStarted = Schema.TaggedStruct("check_started", { at: Schema.String, id: CheckId })
+export const CheckFinished = Schema.TaggedStruct("check_finished", { at: Schema.String, result: CheckResult })
+export const AuditFinished = Schema.TaggedStruct("audit_finished", { at: Schema.String, report: Report })
+export const AuditEvent = Schema.Union(AuditStarted, CheckStarted, CheckFinished, AuditFinished).annotations({
+  identifier: "AuditEvent"
+})
+export type AuditEvent = typeof AuditEvent.Type
+
+/** The verdict rule: any fail → not_ready; else any error → incomplete; else any warn → ready_with_warnings. */
+export const verdictOf = (checks: ReadonlyArray<Pick<CheckResult, "status">>, interrupted = false): Verdict => {
+  if (checks.some((c) => c.status === "fail")) return "not_ready"
+  if (interrupted || checks.some((c) => c.status === "error")) return "incomplete"
+  if (checks.some((c) => c.status === "warn")) return "ready_with_warnings"
+  return "ready"
+}
+
+export const summaryOf = (checks: ReadonlyArray<Pick<CheckResult, "status">>): Summary => {
+  const s = { pass: 0, warn: 0, fail: 0, error: 0, skipped: 0, not_applicable: 0 }
+  for (const c of checks) s[c.status]++
+  return s
+}
+
+/** Sorts results into catalogue order. */
+export const inCatalogueOrder = <A extends { readonly id: string }>(results: ReadonlyArray<A>): Array<A> => {
+  const order = new Map(catalogue.map((d, i) => [d.id as string, i]))
+  return [...results].sort((a, b) => (order.get(a.id) ?? 0) - (order.get(b.id) ?? 0))
+}
+
+/** The JSON Schema of the report (shipped as `report.schema.json`). */
+export const reportJsonSchema = (): object => ({
+  $id: schemaUrl,
+  ...JSONSchema.make(Report)
+})
+
+/** The JSON Schema of one audit event (one NDJSON line). */
+export const eventJsonSchema = (): object => JSONSchema.make(AuditEvent)
