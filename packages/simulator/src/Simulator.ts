@@ -1,0 +1,167 @@
+/** Starting the simulator: an Effect `Layer` for Effect tests and a Promise helper for everything else. */
+import * as http from "node:http"
+import { HttpMiddleware, HttpServer } from "@effect/platform"
+import * as NodeHttpServer from "@effect/platform-node/NodeHttpServer"
+import { Context, Data, Effect, Either, ExecutionStrategy, Exit, Layer, Scope } from "effect"
+import {
+  app,
+  applyClientPatch,
+  applyPlatformPatch,
+  applyUserPatch,
+  type ClientPatch,
+  clearJournal,
+  type PlatformPatch,
+  type UserPatch
+} from "./internal/App.js"
+import { type JournalEntry, ServerState } from "./internal/State.js"
+import { type Audit, type DialectInput, load, type Scenario, ScenarioError, type ScenarioInput } from "./Scenario.js"
+
+export type { ClientPatch, JournalEntry, PlatformPatch, UserPatch }
+
+/** The simulator could not start (bad host, port in use). `message` is one line. */
+export class SimulatorError extends Data.TaggedError("SimulatorError")<{ readonly message: string }> {}
+
+export interface StartOptions {
+  /** A built-in scenario name, a path to a scenario JSON file, or a Scenario value. */
+  readonly scenario: string | ScenarioInput | Scenario
+  /** The port to listen on; `0` (the default) picks a free one. */
+  readonly port?: number | undefined
+  /** A loopback address (`127.0.0.1` by default, `::1`, `localhost`); anything else is refused. */
+  readonly host?: string | undefined
+  /** Overrides these dialect settings on every platform. */
+  readonly dialect?: DialectInput | undefined
+  /** Overrides the scenario's server-wide latency (ms before every platform response). */
+  readonly latencyMs?: number | undefined
+}
+
+/** A platform as the scenario hands it to an auditor. */
+export interface PlatformInfo {
+  readonly name: string
+  readonly baseUrl: string
+  readonly audit: Audit
+}
+
+/** A running simulator. */
+export interface SimulatorHandle {
+  /** `http://127.0.0.1:PORT` */
+  readonly url: string
+  readonly port: number
+  readonly scenario: Scenario
+  /** Each platform's base URL (`url/{name}`) and the credentials the scenario hands an auditor. */
+  readonly platforms: Readonly<Record<string, PlatformInfo>>
+  /** Every journalled request so far, oldest first. */
+  readonly journal: () => ReadonlyArray<JournalEntry>
+  /** Clears the journal and resets the in-flight peaks. */
+  readonly clearJournal: () => void
+  /** The peak number of requests in flight per platform since start or the last `clearJournal`. */
+  readonly peakInFlight: () => Readonly<Record<string, number>>
+  /** Changes a platform's MFA setting, dialect, faults or rate limit; throws on an unknown platform or bad patch. */
+  readonly updatePlatform: (name: string, patch: PlatformPatch) => void
+  /** Changes a user's roles, password, MFA flag, account type or lock. */
+  readonly updateUser: (platform: string, username: string, patch: UserPatch) => void
+  /** Changes a client's status, secret, redirect URIs or allowed scopes. */
+  readonly updateClient: (platform: string, clientId: string, patch: ClientPatch) => void
+  /** Stops the server and closes every open connection. Idempotent. */
+  readonly close: () => Promise<void>
+}
+
+/** The running simulator as an Effect service. */
+export class Simulator extends Context.Tag("@arlo-ready/simulator/Simulator")<Simulator, SimulatorHandle>() {}
+
+const loopback = /^(127\.\d{1,3}\.\d{1,3}\.\d{1,3}|::1|localhost)$/
+
+/** Builds and starts the server in the current scope; the scope's close stops it. */
+export const make = (
+  options: StartOptions
+): Effect.Effect<Omit<SimulatorHandle, "close">, ScenarioError | SimulatorError, Scope.Scope> =>
+  Effect.gen(function* () {
+    const host = options.host ?? "127.0.0.1"
+    if (!loopback.test(host)) {
+      return yield* new SimulatorError({
+        message: `refusing to listen on "${host}": the simulator serves loopback only (127.0.0.1, ::1 or localhost)`
+      })
+    }
+    const scenario = yield* Either.match(load(options.scenario), {
+      onLeft: (e) => Effect.fail(e),
+      onRight: (s) => Effect.succeed(s)
+    })
+    const state = new ServerState(scenario, options.dialect)
+    if (options.latencyMs !== undefined) state.latencyMs = options.latencyMs
+    const server = http.createServer({ keepAliveTimeout: 5_000 })
+    const port = options.port ?? 0
+    const serverLayer = NodeHttpServer.layer(() => server, { port, host })
+    const served = HttpServer.serve(app(state)).pipe(
+      HttpMiddleware.withTracerDisabledWhen(() => true),
+      Layer.provideMerge(serverLayer)
+    )
+    yield* Layer.build(served).pipe(
+      Effect.mapError(
+        (e) =>
+          new SimulatorError({
+            message: `cannot listen on ${host}:${port}: ${(e.cause as NodeJS.ErrnoException | undefined)?.code ?? String(e.cause)}`
+          })
+      )
+    )
+    // Runs before the server's own release, so keep-alive connections never hold `server.close` open.
+    yield* Effect.addFinalizer(() =>
+      Effect.sync(() => {
+        server.close()
+        server.closeAllConnections()
+      })
+    )
+    const address = server.address()
+    const actualPort = typeof address === "object" && address !== null ? address.port : port
+    const urlHost = host.includes(":") ? `[${host}]` : host
+    state.origin = `http://${urlHost}:${actualPort}`
+    const platforms: Record<string, PlatformInfo> = {}
+    for (const p of state.platforms.values()) {
+      platforms[p.name] = { name: p.name, baseUrl: state.baseUrl(p.name), audit: p.audit }
+    }
+    return {
+      url: state.origin,
+      port: actualPort,
+      scenario,
+      platforms,
+      journal: () => [...state.journal],
+      clearJournal: () => clearJournal(state),
+      peakInFlight: () => Object.fromEntries([...state.platforms.values()].map((p) => [p.name, p.peakInFlight])),
+      updatePlatform: (name, patch) => applyPlatformPatch(state, name, patch),
+      updateUser: (platform, username, patch) => applyUserPatch(state, platform, username, patch),
+      updateClient: (platform, clientId, patch) => applyClientPatch(state, platform, clientId, patch)
+    }
+  })
+
+/** The simulator as a Layer: started when the layer is built, stopped when its scope closes. */
+export const SimulatorLive = (options: StartOptions): Layer.Layer<Simulator, ScenarioError | SimulatorError> =>
+  Layer.scoped(
+    Simulator,
+    Effect.gen(function* () {
+      const scope = yield* Scope.fork(yield* Effect.scope, ExecutionStrategy.sequential)
+      const handle = yield* Scope.extend(make(options), scope)
+      return { ...handle, close: () => Effect.runPromise(Scope.close(scope, Exit.void)) }
+    })
+  )
+
+/**
+ * Starts the simulator in-process and resolves once it listens. Rejects with a `ScenarioError` or
+ * `SimulatorError` (one-line `message`).
+ */
+export const startSimulator = async (options: StartOptions): Promise<SimulatorHandle> => {
+  const scope = Effect.runSync(Scope.make())
+  const exit = await Effect.runPromiseExit(Scope.extend(make(options), scope))
+  if (Exit.isFailure(exit)) {
+    await Effect.runPromise(Scope.close(scope, Exit.void))
+    const failure = exit.cause._tag === "Fail" ? exit.cause.error : undefined
+    throw failure ?? new SimulatorError({ message: "the simulator failed to start" })
+  }
+  let closing: Promise<void> | undefined
+  return {
+    ...exit.value,
+    close: () => {
+      closing ??= Effect.runPromise(Scope.close(scope, Exit.void))
+      return closing
+    }
+  }
+}
+
+export { ScenarioError }
