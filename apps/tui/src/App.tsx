@@ -1,0 +1,166 @@
+/**
+ * The interactive screen: wires the state reducer to the keyboard, the clock and the audit runner, and
+ * chooses the view. The only place the app exits from.
+ */
+import type { AuditEvent, CheckId, CheckResult, Report } from "@arlo-ready/core"
+import { useApp, useInput, useStdout } from "ink"
+import { useCallback, useEffect, useReducer, useRef, useState } from "react"
+import { Checklist } from "./Checklist.js"
+import { Details, detailsLines, detailsRoom } from "./Details.js"
+import { displayPath, exportReport } from "./Export.js"
+import { initialState, reducer, results, type State, selectedRow } from "./State.js"
+
+/** What a run asks of the engine: all checks (`ids` null) or a subset, with the results so far. */
+export interface RunSpec {
+  readonly target: number
+  readonly ids: ReadonlyArray<CheckId> | null
+  readonly previous: ReadonlyArray<CheckResult>
+}
+
+/** Where a run reports to. */
+export interface RunHandlers {
+  readonly event: (event: AuditEvent) => void
+  /** The run could not go on (a one-line reason). */
+  readonly fail: (message: string) => void
+}
+
+/** Starts a run and returns a function that stops it (interrupting its requests). */
+export type RunAudit = (spec: RunSpec, handlers: RunHandlers) => () => void
+
+/** How the session ended. */
+export interface Outcome {
+  readonly kind: "quit" | "interrupted"
+  /** The latest report (merged over re-runs), if a run ever finished. */
+  readonly report: Report | null
+  /** Whether the latest run had finished when the session ended. */
+  readonly finished: boolean
+}
+
+export interface AppProps {
+  /** A label per target (platform); `p` switches between them. */
+  readonly targets: ReadonlyArray<string>
+  readonly run: RunAudit
+  readonly onExit: (outcome: Outcome) => void
+  /** Where `e` writes the report (default: the working directory). */
+  readonly exportDir?: string
+  /** Override the terminal's size (tests). */
+  readonly columns?: number
+  readonly rows?: number
+  /** Clock tick while something runs, in ms. */
+  readonly tickMs?: number
+}
+
+const useTerminalSize = (columns?: number, rows?: number) => {
+  const { stdout } = useStdout()
+  const read = () => ({ columns: columns ?? (stdout.columns || 80), rows: rows ?? (stdout.rows || undefined) })
+  const [size, setSize] = useState(read)
+  useEffect(() => {
+    const onResize = () => setSize(read())
+    stdout.on("resize", onResize)
+    return () => {
+      stdout.off("resize", onResize)
+    }
+  })
+  return size
+}
+
+const useClock = (active: boolean, tickMs: number): number => {
+  const [now, setNow] = useState(() => Date.now())
+  useEffect(() => {
+    if (!active) return
+    setNow(Date.now())
+    const timer = setInterval(() => setNow(Date.now()), tickMs)
+    return () => clearInterval(timer)
+  }, [active, tickMs])
+  return now
+}
+
+/** The interactive arlo-ready screen. */
+export const App = ({ targets, run, onExit, exportDir, columns, rows, tickMs = 100 }: AppProps) => {
+  const { exit } = useApp()
+  const [state, dispatch] = useReducer(reducer, undefined, () => initialState())
+  const stateRef = useRef<State>(state)
+  stateRef.current = state
+  const size = useTerminalSize(columns, rows)
+  const running = state.phase !== "done"
+  const now = useClock(running, tickMs)
+
+  const request = state.run
+  useEffect(() => {
+    const { seq, target, ids } = request
+    return run(
+      { target, ids, previous: results(stateRef.current) },
+      {
+        event: (event) => dispatch({ type: "event", seq, event }),
+        fail: (message) => dispatch({ type: "run_failed", seq, message })
+      }
+    )
+  }, [request, run])
+
+  const exited = useRef(false)
+  const finish = useCallback(
+    (kind: Outcome["kind"]) => {
+      if (exited.current) return
+      exited.current = true
+      const s = stateRef.current
+      onExit({ kind, report: s.report, finished: s.phase === "done" })
+      exit()
+    },
+    [exit, onExit]
+  )
+
+  const exportNow = () => {
+    const report = stateRef.current.report
+    if (report === null) {
+      dispatch({ type: "notice", notice: { tone: "info", text: "No report yet: wait for the first run to finish." } })
+      return
+    }
+    exportReport(report, exportDir ?? process.cwd()).then(
+      (path) => dispatch({ type: "notice", notice: { tone: "info", text: `Report written to ${displayPath(path)}` } }),
+      (e: unknown) =>
+        dispatch({
+          type: "notice",
+          notice: { tone: "error", text: `Could not write the report: ${e instanceof Error ? e.message : String(e)}` }
+        })
+    )
+  }
+
+  useInput((input, key) => {
+    // The handler of the last committed render may run before React re-subscribes the new one: read the live state.
+    const state = stateRef.current
+    if (key.ctrl && input === "c") return finish("interrupted")
+    if (input === "q") return finish("quit")
+    if (input === "r") return dispatch({ type: "rerun", scope: "selected" })
+    if (input === "R") return dispatch({ type: "rerun", scope: "not_passing" })
+    if (input === "e") return exportNow()
+    if ((input === "p" || key.tab) && targets.length > 1) {
+      const step = key.shift ? targets.length - 1 : 1
+      return dispatch({ type: "switch_target", target: (state.target + step) % targets.length })
+    }
+    if (state.view === "details") {
+      const row = selectedRow(state)
+      const total = row ? detailsLines(row, now, size.columns).length : 0
+      const room = detailsRoom(size.rows, total)
+      const max = Math.max(0, total - room)
+      if (key.escape || key.backspace || key.delete || key.leftArrow || input === "h") {
+        return dispatch({ type: "close_details" })
+      }
+      if (key.upArrow || input === "k") return dispatch({ type: "scroll", delta: -1, max })
+      if (key.downArrow || input === "j") return dispatch({ type: "scroll", delta: 1, max })
+      if (key.pageUp) return dispatch({ type: "scroll", delta: -room, max })
+      if (key.pageDown || input === " ") return dispatch({ type: "scroll", delta: room, max })
+      return
+    }
+    if (key.upArrow || input === "k") return dispatch({ type: "select", delta: -1 })
+    if (key.downArrow || input === "j") return dispatch({ type: "select", delta: 1 })
+    if (key.home) return dispatch({ type: "select", delta: -state.ids.length })
+    if (key.end) return dispatch({ type: "select", delta: state.ids.length })
+    if (key.return || key.rightArrow || input === "l") return dispatch({ type: "open_details" })
+  })
+
+  const row = selectedRow(state)
+  if (state.view === "details" && row) {
+    return <Details row={row} frame={{ now, width: size.columns, height: size.rows, scroll: state.scroll }} />
+  }
+  return <Checklist state={state} frame={{ now, width: size.columns, height: size.rows, targets }} />
+}

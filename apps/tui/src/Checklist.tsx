@@ -1,0 +1,188 @@
+/** The live checklist: checks grouped as the catalogue groups them, each group rolled up to its worst status. */
+import { definition, groupTitles } from "@arlo-ready/core"
+import { type Line, Lines, line, type Segment } from "./internal/Lines.js"
+import { width as cols, duration, pad, truncate, wrap } from "./internal/Text.js"
+import {
+  spinnerFrames,
+  statusColor,
+  statusGlyph,
+  statusWord,
+  verdictColor,
+  verdictGlyph,
+  verdictText
+} from "./internal/Theme.js"
+import { groups, progress, type Row, type RowStatus, type State, verdict } from "./State.js"
+
+/** What the checklist needs besides the state. */
+export interface Frame {
+  /** The clock, ms since the epoch: drives spinners and elapsed times. */
+  readonly now: number
+  readonly width: number
+  /** Terminal rows, when known: the list scrolls to keep the selection in view. */
+  readonly height?: number | undefined
+  /** The label of each target (platform) the session can show. */
+  readonly targets: ReadonlyArray<string>
+}
+
+const spinner = (now: number) => spinnerFrames[Math.floor(now / 100) % spinnerFrames.length]!
+
+const glyph = (status: RowStatus, now: number) => (status === "running" ? spinner(now) : statusGlyph[status])
+
+const detailOf = (row: Row, now: number): Segment => {
+  switch (row.status) {
+    case "pending":
+      return { text: "waiting", dim: true }
+    case "running":
+      return { text: duration(row.startedAt === null ? 0 : now - row.startedAt), color: "cyan" }
+    case "skipped":
+      return row.result && row.result.blockedBy.length > 0
+        ? { text: `blocked by ${row.result.blockedBy.join(", ")}`, dim: true }
+        : { text: row.result?.summary ?? "skipped", dim: true }
+    default:
+      return { text: row.result?.summary ?? "", ...(row.status === "not_applicable" ? { dim: true } : {}) }
+  }
+}
+
+const rollup = (rows: ReadonlyArray<Row>, status: RowStatus): string => {
+  if (status === "running") {
+    const done = rows.filter((r) => r.status !== "running" && r.status !== "pending").length
+    return `${done}/${rows.length}`
+  }
+  const count = (s: RowStatus) => rows.filter((r) => r.status === s).length
+  const parts = (["fail", "error", "warn", "skipped"] as const)
+    .filter((s) => count(s) > 0)
+    .map((s) => `${count(s)} ${s === "error" ? "undecided" : statusWord[s]}`)
+  if (parts.length > 0) return parts.join(", ")
+  return rows.every((r) => r.status === "not_applicable") ? "not applicable" : "ok"
+}
+
+/** The header: which target, and how to switch when there are several. */
+export const headerLines = (state: State, frame: Frame): Array<Line> => {
+  const label = frame.targets[state.target] ?? "arlo-ready"
+  const url = state.targetInfo?.baseUrl
+  const several = frame.targets.length > 1
+  const left = `arlo-ready · ${label}`
+  const right = several ? `  [${state.target + 1}/${frame.targets.length}] p: next` : ""
+  const head = truncate(left, frame.width - cols(right))
+  const lines: Array<Line> = [
+    {
+      key: "head",
+      segments: [
+        { text: head, bold: true },
+        { text: right, dim: true }
+      ]
+    }
+  ]
+  if (url && url !== label) lines.push(line("url", truncate(url, frame.width), { dim: true }))
+  return lines
+}
+
+/** The group headers and check rows, with the index of the selected row's line. */
+export const listLines = (state: State, frame: Frame): { lines: Array<Line>; selectedLine: number } => {
+  const lines: Array<Line> = []
+  let selectedLine = 0
+  const all = groups(state)
+  const titleCols = frame.width >= 72 ? Math.max(...all.flatMap((g) => g.rows.map((r) => cols(titleOf(r))))) : 0
+  for (const g of all) {
+    const title = groupTitles[g.group]
+    const roll = rollup(g.rows, g.status)
+    lines.push({
+      key: `group-${g.group}`,
+      segments: [
+        { text: "  " },
+        { text: `${glyph(g.status, frame.now)} `, color: statusColor[g.status] },
+        { text: title, bold: true },
+        { text: truncate(`  ${roll}`, frame.width - 4 - cols(title)), dim: true }
+      ]
+    })
+    for (const row of g.rows) {
+      const selected = state.ids[state.selected] === row.id
+      if (selected) selectedLine = lines.length
+      const name = titleCols > 0 ? pad(titleOf(row), titleCols) : titleOf(row)
+      const used = 6 + cols(name) + 2
+      const detail = detailOf(row, frame.now)
+      lines.push({
+        key: `row-${row.id}`,
+        segments: [
+          selected ? { text: "› ", color: "cyan", bold: true } : { text: "  " },
+          { text: "  " },
+          { text: `${glyph(row.status, frame.now)} `, color: statusColor[row.status] },
+          { text: truncate(name, frame.width - 6), ...(selected ? { bold: true } : {}) },
+          { text: "  " },
+          { ...detail, text: truncate(detail.text, frame.width - used) }
+        ]
+      })
+    }
+  }
+  return { lines, selectedLine }
+}
+
+const titleOf = (row: Row): string => row.result?.title ?? definition(row.id).title
+
+/** The closing lines: the verdict (or progress while running) and any notice. */
+export const verdictLines = (state: State, frame: Frame): Array<Line> => {
+  const v = verdict(state)
+  if (v === null) {
+    const p = progress(state)
+    const word = state.report === null ? "Checking" : "Re-checking"
+    return [
+      {
+        key: "verdict",
+        segments: [
+          { text: `${spinner(frame.now)} `, color: "cyan" },
+          { text: truncate(`${word}… ${p.done}/${p.total} checks done`, frame.width - 2) }
+        ]
+      }
+    ]
+  }
+  const s = state.report?.summary
+  const counts = s
+    ? [
+        s.fail > 0 ? `${s.fail} failed` : "",
+        s.error > 0 ? `${s.error} undecided` : "",
+        s.warn > 0 ? `${s.warn} warning${s.warn > 1 ? "s" : ""}` : "",
+        s.skipped > 0 ? `${s.skipped} blocked` : "",
+        `${s.pass} passed`
+      ]
+        .filter((x) => x.length > 0)
+        .join(", ")
+    : ""
+  const head = `${verdictGlyph[v]} Verdict: ${verdictText[v]}`
+  return [
+    {
+      key: "verdict",
+      segments: [
+        { text: truncate(head, frame.width), color: verdictColor[v], bold: true },
+        { text: truncate(`  ${counts}`, frame.width - cols(head)), dim: true }
+      ]
+    }
+  ]
+}
+
+/** The key help for the list. */
+export const listHelp = (frame: Frame): string => {
+  const switching = frame.targets.length > 1 ? " p next" : ""
+  return frame.width >= 80
+    ? `↑↓ select  enter details  r re-run  R re-run failing  e export${switching}  q quit`
+    : `↑↓ enter r R:re-run e:export${switching} q:quit`
+}
+
+/** The list screen. */
+export const Checklist = ({ state, frame }: { readonly state: State; readonly frame: Frame }) => {
+  const header = headerLines(state, frame)
+  const { lines, selectedLine } = listLines(state, frame)
+  const footer = verdictLines(state, frame)
+  const notice = state.notice
+  const noticeLines: Array<Line> = notice
+    ? wrap(notice.text, frame.width, "  ").map((t, i) =>
+        line(`notice-${i}`, t, { color: notice.tone === "error" ? "red" : "blue" })
+      )
+    : []
+  const help = line("help", truncate(listHelp(frame), frame.width), { dim: true })
+  // header, blank, list, blank, verdict, notice, help
+  const fixed = header.length + 1 + 1 + footer.length + noticeLines.length + 1
+  const room = frame.height ? Math.max(3, frame.height - fixed - 1) : lines.length
+  const start = Math.max(0, Math.min(selectedLine - Math.floor(room / 2), lines.length - room))
+  const shown = lines.slice(start, start + room)
+  return <Lines lines={[...header, line("gap1", ""), ...shown, line("gap2", ""), ...footer, ...noticeLines, help]} />
+}

@@ -1,0 +1,33 @@
+/** Writes the JSON report to a file the user can keep. */
+import { writeFile } from "node:fs/promises"
+import { isAbsolute, join, relative } from "node:path"
+import type { Report } from "@arlo-ready/core"
+
+/** `arlo-ready-report-20250101T120000Z.json` for a moment. */
+export const reportFileName = (at: Date, n = 0): string => {
+  const stamp = at
+    .toISOString()
+    .replace(/\.\d+Z$/, "Z")
+    .replace(/[-:]/g, "")
+  return `arlo-ready-report-${stamp}${n > 0 ? `-${n + 1}` : ""}.json`
+}
+
+/** Writes the report into `dir` under a fresh name (never overwriting a file) and returns its path. */
+export const exportReport = async (report: Report, dir: string, at = new Date()): Promise<string> => {
+  const body = `${JSON.stringify(report, null, 2)}\n`
+  for (let n = 0; ; n++) {
+    const path = join(dir, reportFileName(at, n))
+    try {
+      await writeFile(path, body, { flag: "wx", mode: 0o600 })
+      return path
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code !== "EEXIST" || n >= 99) throw e
+    }
+  }
+}
+
+/** A path as the user should read it: relative to the working directory when inside it. */
+export const displayPath = (path: string, cwd = process.cwd()): string => {
+  const rel = relative(cwd, path)
+  return rel.length > 0 && !rel.startsWith("..") && !isAbsolute(rel) ? `./${rel}` : path
+}
