@@ -198,9 +198,15 @@ export const formatParseError = (error: ParseResult.ParseError): string => {
   const first = issues[0]
   if (first === undefined) return "invalid scenario"
   const where = formatPath(first.path)
-  const message = first.message.replace(/\s+/g, " ")
-  const more = issues.length > 1 ? ` (and ${issues.length - 1} more)` : ""
-  return `${where === "" ? "(root)" : where}: ${message}${more}`
+  const same = issues.filter((i) => formatPath(i.path) === where)
+  const parsed = same.map((i) => /^Expected (.*), actual (.*)$/s.exec(i.message))
+  const message =
+    same.length > 1 && parsed.every((m) => m !== null)
+      ? `Expected ${parsed.map((m) => m![1]).join(" | ")}, actual ${parsed[0]![2]}`
+      : first.message
+  const rest = issues.length - (parsed.every((m) => m !== null) ? same.length : 1)
+  const more = rest > 0 ? ` (and ${rest} more)` : ""
+  return `${where === "" ? "(root)" : where}: ${message.replace(/\s+/g, " ")}${more}`
 }
 
 const decodeScenario = Schema.decodeUnknownEither(Scenario, { errors: "all", onExcessProperty: "error" })

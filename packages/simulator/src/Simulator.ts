@@ -70,13 +70,16 @@ export class Simulator extends Context.Tag("@arlo-ready/simulator/Simulator")<Si
 
 const loopback = /^(127\.\d{1,3}\.\d{1,3}\.\d{1,3}|::1|localhost)$/
 
+/** `true` for 127.x.x.x, `::1` and `localhost`: the only hosts the simulator listens on. */
+export const isLoopback = (host: string): boolean => loopback.test(host)
+
 /** Builds and starts the server in the current scope; the scope's close stops it. */
 export const make = (
   options: StartOptions
 ): Effect.Effect<Omit<SimulatorHandle, "close">, ScenarioError | SimulatorError, Scope.Scope> =>
   Effect.gen(function* () {
     const host = options.host ?? "127.0.0.1"
-    if (!loopback.test(host)) {
+    if (!isLoopback(host)) {
       return yield* new SimulatorError({
         message: `refusing to listen on "${host}": the simulator serves loopback only (127.0.0.1, ::1 or localhost)`
       })

@@ -237,7 +237,7 @@ export const platformRouter = (state: ServerState) =>
         const p = yield* CurrentPlatform
         const req = yield* HttpServerRequest.HttpServerRequest
         if (req.method !== "GET") return methodNotAllowed("GET")
-        return toResponse(OAuth.authorize(p, state.baseUrl(p.name), new URLSearchParams(splitUrl(req.url).search)))
+        return toResponse(OAuth.authorize(p, new URLSearchParams(splitUrl(req.url).search)))
       })
     ),
     HttpRouter.all(

@@ -39,7 +39,7 @@ const splitScopes = (raw: string | null | undefined): Array<string> =>
     .filter((s) => s !== "")
 
 /** `GET /oauth/connect/authorize` */
-export const authorize = (p: PlatformState, baseUrl: string, search: URLSearchParams): Reply => {
+export const authorize = (p: PlatformState, search: URLSearchParams): Reply => {
   const clientId = search.get("client_id") ?? ""
   const client = p.clients.get(clientId)
   if (client === undefined || client.status === "revoked") return unknownClientPage()
