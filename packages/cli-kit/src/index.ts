@@ -1,1 +1,11 @@
-export {}
+/**
+ * @arlo-ready/cli-kit: what the two arlo-ready apps share: flags, their resolution into an audit,
+ * exit codes, the plain line printer and the runtime entry.
+ */
+export * from "./ExitCode.js"
+export * from "./Flags.js"
+export { formatDuration, hasEscapes, oneLine, stripAnsi, wrap } from "./internal/text.js"
+export * from "./Printer.js"
+export * from "./Runtime.js"
+export * from "./Style.js"
+export * from "./UsageError.js"

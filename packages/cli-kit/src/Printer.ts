@@ -1,0 +1,208 @@
+/**
+ * The plain line printer: what the report app's `text` format and the TUI's non-interactive mode
+ * print. One line per finished check, the root causes with their remediation, and a verdict line.
+ * Text from the platform is sanitised (no escape sequences, no control characters), so a hostile
+ * answer cannot drive the terminal or forge a line.
+ */
+import type { Actor, CheckResult, CheckStatus, Report, Target, Verdict } from "@arlo-ready/core"
+import { formatDuration, oneLine, wrap } from "./internal/text.js"
+import { type Paint, paint, type TextStyle } from "./Style.js"
+
+const statusWords: Record<CheckStatus, string> = {
+  pass: "PASS",
+  warn: "WARN",
+  fail: "FAIL",
+  error: "ERROR",
+  skipped: "SKIP",
+  not_applicable: "N/A"
+}
+
+const unicodeGlyphs: Record<CheckStatus, string> = {
+  pass: "✔",
+  warn: "⚠",
+  fail: "✘",
+  error: "‼",
+  skipped: "↷",
+  not_applicable: "·"
+}
+
+const asciiGlyphs: Record<CheckStatus, string> = {
+  pass: "+",
+  warn: "!",
+  fail: "x",
+  error: "?",
+  skipped: "-",
+  not_applicable: "."
+}
+
+const statusPaint: Record<CheckStatus, Paint> = {
+  pass: "green",
+  warn: "yellow",
+  fail: "red",
+  error: "magenta",
+  skipped: "dim",
+  not_applicable: "dim"
+}
+
+/** The word a status is printed as: PASS, WARN, FAIL, ERROR, SKIP, N/A. */
+export const statusWord = (status: CheckStatus): string => statusWords[status]
+
+/** The glyph of a status in a style (Unicode or ASCII). */
+export const statusGlyph = (status: CheckStatus, style: Pick<TextStyle, "unicode">): string =>
+  (style.unicode ? unicodeGlyphs : asciiGlyphs)[status]
+
+const verdictWords: Record<Verdict, string> = {
+  ready: "READY",
+  ready_with_warnings: "READY WITH WARNINGS",
+  not_ready: "NOT READY",
+  incomplete: "INCOMPLETE"
+}
+
+const verdictStatus: Record<Verdict, CheckStatus> = {
+  ready: "pass",
+  ready_with_warnings: "warn",
+  not_ready: "fail",
+  incomplete: "error"
+}
+
+/** The words a verdict is printed as: READY, READY WITH WARNINGS, NOT READY, INCOMPLETE. */
+export const verdictWord = (verdict: Verdict): string => verdictWords[verdict]
+
+/** The glyph of a verdict. */
+export const verdictGlyph = (verdict: Verdict, style: Pick<TextStyle, "unicode">): string =>
+  statusGlyph(verdictStatus[verdict], style)
+
+const actorLabels: Record<Actor, string> = {
+  you: "you",
+  "platform-administrator": "a platform administrator",
+  developer: "the integration's developer",
+  "arlo-support": "Arlo support",
+  "network-administrator": "a network administrator"
+}
+
+/** Who can act on a remediation, in words. */
+export const actorLabel = (who: Actor): string => actorLabels[who]
+
+const INDENT = "        "
+
+const summaryText = (result: CheckResult): string => {
+  const summary = oneLine(result.summary)
+  if (result.status !== "skipped" || result.blockedBy.length === 0) return summary
+  if (result.blockedBy.every((id) => summary.includes(id))) return summary
+  return `${summary} (blocked by ${result.blockedBy.join(", ")})`.trim()
+}
+
+/**
+ * One finished check: `✔ PASS  basic.credentials  Basic credentials — summary`. With a width the
+ * line wraps, continuation lines indented under the id; without one it stays a single line.
+ */
+export const checkLine = (result: CheckResult, style: TextStyle): string => {
+  const word = statusWord(result.status)
+  const head = `${statusGlyph(result.status, style)} ${word}`
+  const dash = style.unicode ? "—" : "-"
+  const text = `${head}${" ".repeat(6 - word.length)}${result.id}  ${oneLine(result.title)} ${dash} ${summaryText(result)}`
+  const [first, ...rest] = wrap(text, style.width, INDENT)
+  return [paint(style, statusPaint[result.status], head) + first!.slice(head.length), ...rest].join("\n")
+}
+
+/** The checks counted by status, in a fixed order, leaving out zeros: `14 pass, 1 warn, 2 n/a`. */
+export const countsText = (summary: Report["summary"]): string => {
+  const parts: Array<string> = []
+  const order: ReadonlyArray<[CheckStatus, string]> = [
+    ["pass", "pass"],
+    ["warn", "warn"],
+    ["fail", "fail"],
+    ["error", "error"],
+    ["skipped", "skipped"],
+    ["not_applicable", "n/a"]
+  ]
+  for (const [status, label] of order) if (summary[status] > 0) parts.push(`${summary[status]} ${label}`)
+  return parts.length === 0 ? "no checks" : parts.join(", ")
+}
+
+/** The verdict line: `✔ READY  14 pass, 2 n/a in 1.2s`. */
+export const verdictLine = (
+  report: Pick<Report, "verdict" | "summary" | "durationMs" | "interrupted">,
+  style: TextStyle
+): string => {
+  const head = `${verdictGlyph(report.verdict, style)} ${verdictWord(report.verdict)}`
+  const tail = `${countsText(report.summary)} in ${formatDuration(report.durationMs)}${report.interrupted ? " (interrupted)" : ""}`
+  const lines = wrap(`${head}  ${tail}`, style.width, "  ")
+  const first = lines[0]!
+  const painted =
+    paint(style, "bold", paint(style, statusPaint[verdictStatus[report.verdict]], head)) + first.slice(head.length)
+  return [painted, ...lines.slice(1)].join("\n")
+}
+
+/** The opening line: what is audited, how, and with which credentials (masked hints only). */
+export const headerLine = (target: Target, style: TextStyle): string => {
+  const where = target.platform ? `${target.platform} (${target.baseUrl})` : target.baseUrl
+  const methods = target.authMethods.length > 0 ? target.authMethods.join(" + ") : "no credentials"
+  const creds = target.credentials.map((c) => `${c.name} from ${c.source}`).join(", ")
+  const text = oneLine(`arlo-ready: auditing ${where} with ${methods}${creds ? `; ${creds}` : ""}`)
+  return wrap(text, style.width, "  ").join("\n")
+}
+
+const severity: Record<CheckStatus, number> = { fail: 0, error: 1, warn: 2, pass: 3, skipped: 4, not_applicable: 5 }
+
+/**
+ * The root causes of a report: every check that failed, could not decide, or warned, worst first and
+ * in catalogue order within a status. Skipped checks are not causes: their `blockedBy` names one.
+ */
+export const rootCauses = (report: Pick<Report, "checks">): Array<CheckResult> =>
+  report.checks
+    .map((check, index) => ({ check, index }))
+    .filter(({ check }) => check.status === "fail" || check.status === "error" || check.status === "warn")
+    .sort((a, b) => severity[a.check.status] - severity[b.check.status] || a.index - b.index)
+    .map(({ check }) => check)
+
+/** The checks a root cause blocked. */
+export const blockedBy = (report: Pick<Report, "checks">, id: string): Array<CheckResult> =>
+  report.checks.filter((c) => c.status === "skipped" && c.blockedBy.some((b) => b === id))
+
+/**
+ * What to do about one root cause: cause, possibilities, remediation steps, who, re-check command,
+ * docs and what it blocks, each line indented under the check line.
+ */
+export const causeLines = (report: Pick<Report, "checks">, result: CheckResult, style: TextStyle): Array<string> => {
+  const out: Array<string> = []
+  const add = (text: string, indent = "  ") => {
+    for (const line of wrap(`${indent}${oneLine(text)}`, style.width, `${indent}  `)) out.push(line)
+  }
+  if (result.cause) {
+    add(`Cause: ${result.cause.message}`)
+    for (const p of result.cause.possibilities ?? []) add(`- possibly: ${p}`)
+  }
+  if (result.remediation) {
+    result.remediation.steps.forEach((step, i) => {
+      add(`${i + 1}. ${step}`)
+    })
+    add(`Who can fix it: ${actorLabel(result.remediation.who)}`)
+    if (result.remediation.recheck) add(`Re-check: ${result.remediation.recheck}`)
+  }
+  for (const doc of result.docs) add(`Docs: ${doc.title}: ${doc.url}`)
+  const blocked = blockedBy(report, result.id)
+  if (blocked.length > 0) add(`Blocks: ${blocked.map((c) => c.id).join(", ")}`)
+  return out
+}
+
+/** The "what to fix" section: each root cause's check line and its cause lines. Empty when there is none. */
+export const rootCauseSection = (report: Pick<Report, "checks">, style: TextStyle): Array<string> => {
+  const causes = rootCauses(report)
+  if (causes.length === 0) return []
+  const out = [paint(style, "bold", "What to fix:")]
+  for (const cause of causes) {
+    out.push(checkLine(cause, style))
+    out.push(...causeLines(report, cause, style))
+  }
+  return out
+}
+
+/** The whole report as plain text: header, one line per check, what to fix, verdict. Ends with a newline. */
+export const textReport = (report: Report, style: TextStyle): string => {
+  const lines = [headerLine(report.target, style), ...report.checks.map((c) => checkLine(c, style))]
+  const causes = rootCauseSection(report, style)
+  if (causes.length > 0) lines.push("", ...causes)
+  lines.push("", verdictLine(report, style))
+  return `${lines.join("\n")}\n`
+}

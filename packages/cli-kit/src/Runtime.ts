@@ -1,0 +1,217 @@
+/**
+ * The entry helper both apps run their @effect/cli command through. It keeps stdout for the chosen
+ * output only: logs and errors go to stderr, a failure becomes one line and exit code 2 (never a stack
+ * trace), and SIGINT/SIGTERM first asks the running audit to stop (so what was done so far is still
+ * emitted) before interrupting the program.
+ */
+
+import { Console as NodeConsole } from "node:console"
+import { HelpDoc, ValidationError } from "@effect/cli"
+import * as NodeContext from "@effect/platform-node/NodeContext"
+import { Cause, type Console, Context, Effect, Exit, Fiber, Logger, LogLevel, Option } from "effect"
+import { ExitCode } from "./ExitCode.js"
+import { oneLine, stripAnsi } from "./internal/text.js"
+import { colorEnabled } from "./Style.js"
+import { isUsageError, UsageError } from "./UsageError.js"
+
+/** What a running CLI program can ask of its runtime. */
+export interface CliRuntime {
+  /** Aborted by the first SIGINT or SIGTERM that arrives while `stoppable` runs. */
+  readonly signal: AbortSignal
+  /** Whether a SIGINT or SIGTERM has arrived. */
+  readonly interrupted: () => boolean
+  /**
+   * Runs an effect during which the first SIGINT/SIGTERM aborts `signal` instead of interrupting the
+   * program, so an audit can stop and still report. A second signal, or no end within `graceMs`,
+   * interrupts the program anyway.
+   */
+  readonly stoppable: <A, E, R>(self: Effect.Effect<A, E, R>) => Effect.Effect<A, E, R>
+  /** Sets the exit code the process ends with (0 unless set). */
+  readonly setExitCode: (code: number) => Effect.Effect<void>
+  /** Writes one line (or several) to stderr. Never to stdout. */
+  readonly warn: (message: string) => Effect.Effect<void>
+}
+
+/** The CLI runtime service. */
+export class Cli extends Context.Tag("@arlo-ready/cli-kit/Cli")<Cli, CliRuntime>() {}
+
+/** Options of `runCli`. */
+export interface RunCliOptions<E, R> {
+  /** The executable's name, the prefix of every error line. */
+  readonly name: string
+  /** The program: usually `Command.run(command, { name, version })`. Gets the full argv (node, script, args…). */
+  readonly program: (argv: ReadonlyArray<string>) => Effect.Effect<void, E, R>
+  /** Long flags that take a value: one given without a value is a usage error naming it. */
+  readonly valueFlags?: ReadonlyArray<string>
+  /** Defaults to process.argv. */
+  readonly argv?: ReadonlyArray<string>
+  /** How long a stoppable section may take to wind up after the first signal (default 5000 ms). */
+  readonly graceMs?: number
+}
+
+/** A flag that takes a value given last, or followed by another flag: a usage error naming it. */
+export const missingValue = (
+  args: ReadonlyArray<string>,
+  valueFlags: ReadonlyArray<string>
+): UsageError | undefined => {
+  const flags = new Set(valueFlags)
+  for (let i = 0; i < args.length; i++) {
+    const arg = args[i]!
+    if (arg === "--") break
+    if (!flags.has(arg)) continue
+    const next = args[i + 1]
+    if (next === undefined || (next.startsWith("--") && next.length > 2)) {
+      return new UsageError({ message: `${arg} needs a value, e.g. ${arg}=VALUE` })
+    }
+    i++
+  }
+  return undefined
+}
+
+const helpDocText = (doc: HelpDoc.HelpDoc): string => oneLine(stripAnsi(HelpDoc.toAnsiText(doc)).replace(/\n+/g, " "))
+
+/** The one line a failure is shown as, without the executable's name. */
+export const failureMessage = (cause: Cause.Cause<unknown>): string => {
+  const failure = Cause.failureOption(cause)
+  if (Option.isSome(failure)) {
+    const error = failure.value
+    if (isUsageError(error)) return oneLine(error.message)
+    if (ValidationError.isValidationError(error)) {
+      const text = "error" in error ? helpDocText(error.error) : ""
+      return `${text.replace(/\.$/, "") || "invalid command line"}. Run with --help for usage.`
+    }
+    if (error instanceof Error) return `unexpected error: ${oneLine(error.message)}`
+    return `unexpected error: ${oneLine(String(error))}`
+  }
+  const defect = Cause.dieOption(cause)
+  if (Option.isSome(defect)) {
+    const d = defect.value
+    return `unexpected error: ${oneLine(d instanceof Error ? d.message : String(d))}`
+  }
+  return "unexpected error"
+}
+
+/** Logs go to stderr as logfmt, warnings and worse by default (`--log-level` lowers it). */
+const stderrLogger = Logger.make<unknown, void>((options) => {
+  process.stderr.write(`${Logger.logfmtLogger.log(options)}\n`)
+})
+
+const defaultConsole: Console.Console = Effect.runSync(Effect.console)
+
+const stderrConsole = new NodeConsole(process.stderr, process.stderr)
+
+/**
+ * The Console @effect/cli talks to: help and version (Console.log) go to stdout, plain unless colour is
+ * on; parse errors (Console.error) are dropped, since `runCli` shows them as one line from the error
+ * itself; everything else goes to stderr.
+ */
+const cliConsole = (color: boolean): Console.Console => {
+  const toStderr = (...args: ReadonlyArray<unknown>) =>
+    Effect.sync(() => {
+      stderrConsole.error(...args)
+    })
+  return {
+    ...defaultConsole,
+    log: (...args) =>
+      Effect.sync(() => {
+        const text = args.map(String).join(" ")
+        process.stdout.write(`${color ? text : stripAnsi(text)}\n`)
+      }),
+    error: () => Effect.void,
+    info: toStderr,
+    warn: toStderr,
+    debug: toStderr,
+    trace: toStderr,
+    unsafe: stderrConsole
+  }
+}
+
+const writeLine = (stream: NodeJS.WriteStream, text: string) =>
+  Effect.sync(() => {
+    stream.write(text.endsWith("\n") ? text : `${text}\n`)
+  })
+
+/**
+ * Runs a CLI program and exits the process with its exit code. Parse errors of @effect/cli become one
+ * line on stderr; its help and version go to stdout without escape codes unless colour is on.
+ */
+export const runCli = <E, R extends Cli | NodeContext.NodeContext>(options: RunCliOptions<E, R>): void => {
+  const argv = options.argv ?? process.argv
+  const graceMs = options.graceMs ?? 5000
+  const controller = new AbortController()
+  let signals = 0
+  let exitCode: number = ExitCode.Ready
+  let inStoppable = 0
+  let fiber: Fiber.RuntimeFiber<void, unknown> | undefined
+  let graceTimer: NodeJS.Timeout | undefined
+
+  const interruptProgram = () => {
+    if (fiber) Effect.runFork(Fiber.interrupt(fiber))
+  }
+  const onSignal = () => {
+    signals++
+    if (signals === 1 && inStoppable > 0) {
+      controller.abort()
+      graceTimer = setTimeout(interruptProgram, graceMs)
+      graceTimer.unref()
+      return
+    }
+    controller.abort()
+    interruptProgram()
+  }
+  process.on("SIGINT", onSignal)
+  process.on("SIGTERM", onSignal)
+
+  const finish = (code: number) => {
+    process.removeListener("SIGINT", onSignal)
+    process.removeListener("SIGTERM", onSignal)
+    if (graceTimer) clearTimeout(graceTimer)
+    process.exitCode = code
+    // Let both streams drain before leaving: a report must never be cut short.
+    process.stdout.write("", () => process.stderr.write("", () => process.exit(code)))
+  }
+  // A reader that goes away (`| head`) is not an error of ours.
+  process.stdout.on("error", (e: NodeJS.ErrnoException) => {
+    if (e.code === "EPIPE") process.exit(exitCode)
+  })
+
+  const runtime: CliRuntime = {
+    signal: controller.signal,
+    interrupted: () => signals > 0,
+    stoppable: (self) =>
+      Effect.acquireUseRelease(
+        Effect.sync(() => {
+          inStoppable++
+        }),
+        () => self,
+        () =>
+          Effect.sync(() => {
+            inStoppable--
+          })
+      ),
+    setExitCode: (code) =>
+      Effect.sync(() => {
+        exitCode = code
+      }),
+    warn: (message) => writeLine(process.stderr, `${options.name}: ${message}`)
+  }
+
+  const precheck = missingValue(argv.slice(2), options.valueFlags ?? [])
+  const program: Effect.Effect<void, E | UsageError, R> = precheck ? Effect.fail(precheck) : options.program(argv)
+  const main = program.pipe(
+    Effect.withConsole(cliConsole(colorEnabled(process.stdout))),
+    Effect.provideService(Cli, runtime),
+    Effect.provide(NodeContext.layer),
+    Logger.withMinimumLogLevel(LogLevel.Warning),
+    Effect.provide(Logger.replace(Logger.defaultLogger, stderrLogger))
+  ) as Effect.Effect<void, unknown, never>
+
+  fiber = Effect.runFork(main)
+  fiber.addObserver((exit) => {
+    if (Exit.isSuccess(exit)) return finish(exitCode)
+    if (Cause.isInterruptedOnly(exit.cause)) return finish(ExitCode.Interrupted)
+    process.stderr.write(`${options.name}: ${failureMessage(exit.cause)}\n`)
+    if (process.env.ARLO_READY_DEBUG) process.stderr.write(`${Cause.pretty(exit.cause)}\n`)
+    finish(signals > 0 ? ExitCode.Interrupted : ExitCode.Usage)
+  })
+}
