@@ -1,0 +1,55 @@
+/**
+ * The output formats and how a finished report renders in each. Every renderer is a pure function of
+ * the report (ndjson also streams the events as they come; see `Main`).
+ */
+import { type FailOn, plainStyle, type TextStyle, textReport } from "@arlo-ready/cli-kit"
+import { type AuditEvent, Report } from "@arlo-ready/core"
+import { Schema } from "effect"
+import { github } from "./Github.js"
+import { junit } from "./Junit.js"
+import { markdown } from "./Markdown.js"
+
+/** Every format, in the order the help lists them. */
+export const formats = ["json", "junit", "markdown", "github", "ndjson", "text"] as const
+
+export type Format = (typeof formats)[number]
+
+/** Whether a string names a format. */
+export const isFormat = (s: string): s is Format => (formats as ReadonlyArray<string>).includes(s)
+
+const encodeReport = Schema.encodeSync(Report)
+
+/** The core's report as JSON (2-space indented, ends with a newline). */
+export const json = (report: Report): string => `${JSON.stringify(encodeReport(report), null, 2)}\n`
+
+/** One event as one NDJSON line (ends with a newline). */
+export const ndjsonLine = (event: AuditEvent): string => `${JSON.stringify(event)}\n`
+
+/** How to render. */
+export interface RenderOptions {
+  readonly failOn?: FailOn
+  /** The text format's style (plain by default: files and pipes get no colour). */
+  readonly style?: TextStyle
+  /** The events of the run, for ndjson; without them ndjson is the single `audit_finished` event. */
+  readonly events?: ReadonlyArray<AuditEvent>
+}
+
+/** A finished report in a format. */
+export const render = (format: Format, report: Report, options: RenderOptions = {}): string => {
+  switch (format) {
+    case "json":
+      return json(report)
+    case "junit":
+      return junit(report, { failOn: options.failOn ?? "fail" })
+    case "markdown":
+      return markdown(report)
+    case "github":
+      return github(report)
+    case "ndjson":
+      return (options.events ?? [{ _tag: "audit_finished", at: new Date().toISOString(), report }])
+        .map(ndjsonLine)
+        .join("")
+    case "text":
+      return textReport(report, options.style ?? plainStyle)
+  }
+}
