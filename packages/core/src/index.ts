@@ -1,14 +1,69 @@
 /**
  * @arlo-ready/core: audit an Arlo platform account against the preconditions of Arlo's REST API.
+ *
+ * Effect users: `resolveConfig` / `fromOptions` → `audit(config)` (the report) or `auditStream(config)`
+ * (the events), providing an `HttpClient`. Everyone else: `runAudit(options)` and `auditEvents(options)`.
  */
 export {
+  ArloHttp,
+  type ArloHttpService,
+  type ArloRequest,
+  type ArloResponse,
+  type Auth,
+  HttpFailure,
+  type HttpFailureCode,
+  type HttpStats,
+  makeArloHttp
+} from "./ArloHttp.js"
+export { type AuditRunOptions, audit, auditStream, runChecks } from "./Audit.js"
+export {
   type CheckDefinition,
+  type CheckGroup as CatalogueGroup,
   catalogue,
   checkGroups,
   checkIds,
+  type DocLink as CatalogueDocLink,
   definition,
   docs,
   groupTitles,
   isCheckId
 } from "./Catalogue.js"
+export {
+  type AuditConfig,
+  authMethods,
+  type BasicCredentials,
+  ConfigError,
+  type ConfigInput,
+  type CredentialInfo as ConfigCredentialInfo,
+  type CredentialName,
+  type CredentialSourceName,
+  defaults,
+  type ExpectAccess,
+  envVars,
+  fromOptions,
+  isLoopbackHost,
+  type MfaSetting,
+  maskedHint,
+  type OAuthClient,
+  type ResolveConfigInput,
+  recommendedScopes,
+  reportedChecks,
+  resolveConfig,
+  splitScopes,
+  targetFromBaseUrl,
+  targetFromPlatform
+} from "./Config.js"
+export { buildReport, dependentsOf, type Rerun, type RunOptions, rerunSet, runEngine, targetOf } from "./Engine.js"
+export { type AuditProgress, applyEvent, initialProgress, reportFromEvents } from "./Events.js"
+export { type AuditOptions, auditEvents, configFromOptions, rerunChecks, runAudit } from "./Promise.js"
 export * from "./Report.js"
+export {
+  type ApiException,
+  apiException,
+  type Link,
+  links,
+  parseXml,
+  roles,
+  type XmlElement,
+  XmlParseError
+} from "./Xml.js"

@@ -1,0 +1,87 @@
+/**
+ * The Promise API, for users who do not use Effect: `runAudit` and `auditEvents`. Requests go through
+ * the platform's `fetch` (`FetchHttpClient`): no native dependency, and the same code runs on Node,
+ * Deno and Bun. Nothing here exits the process or writes to the console.
+ */
+import { FetchHttpClient } from "@effect/platform"
+import { Effect, Either, type Redacted, Stream } from "effect"
+import { audit, auditStream, runChecks } from "./Audit.js"
+import type { CheckId } from "./Catalogue.js"
+import {
+  type AuditConfig,
+  type CredentialName,
+  type CredentialSourceName,
+  type ExpectAccess,
+  fromOptions,
+  type MfaSetting
+} from "./Config.js"
+import type { AuditEvent, CheckResult, Report } from "./Report.js"
+
+/** Plain options. Secrets may be strings or `Redacted`; they become `Redacted` inside either way. */
+export interface AuditOptions {
+  /** A platform name: `acme` audits `https://acme.arlo.co`. */
+  readonly platform?: string
+  /** Or a base URL (https; http only on loopback), e.g. for the legacy `https://api.arlo.co/acme` layout. */
+  readonly baseUrl?: string
+  readonly username?: string
+  readonly password?: string | Redacted.Redacted<string>
+  readonly clientId?: string
+  readonly clientSecret?: string | Redacted.Redacted<string>
+  readonly redirectUri?: string
+  /** A list, or a space- or comma-separated string. */
+  readonly scopes?: string | ReadonlyArray<string>
+  readonly accessToken?: string | Redacted.Redacted<string>
+  /** Never redeemed unless `allowRefresh` is true (redeeming can rotate it). */
+  readonly refreshToken?: string | Redacted.Redacted<string>
+  readonly allowRefresh?: boolean
+  readonly mfaSetting?: MfaSetting
+  readonly expectAccess?: ExpectAccess
+  readonly timeoutMs?: number
+  readonly deadlineMs?: number
+  readonly concurrency?: number
+  readonly maxRequests?: number
+  /** Check ids or group names. */
+  readonly only?: ReadonlyArray<CheckId | string>
+  readonly skip?: ReadonlyArray<CheckId | string>
+  /** Aborting stops the audit; the report is still produced, with `interrupted: true`. */
+  readonly signal?: AbortSignal
+  /** Where credentials came from, for the report's hints (default `option`). */
+  readonly credentialSources?: Partial<Record<CredentialName, CredentialSourceName>>
+}
+
+/** Validates options into a config; throws the `ConfigError` (one line saying what to fix). */
+export const configFromOptions = (options: AuditOptions): AuditConfig => {
+  const { signal: _signal, credentialSources, ...rest } = options
+  const r = fromOptions(rest, credentialSources)
+  if (Either.isLeft(r)) throw r.left
+  return r.right
+}
+
+/** Runs an audit. Rejects only on bad options (a `ConfigError`); everything else is in the report. */
+export const runAudit = async (options: AuditOptions): Promise<Report> => {
+  const config = configFromOptions(options)
+  return Effect.runPromise(audit(config, { signal: options.signal }).pipe(Effect.provide(FetchHttpClient.layer)))
+}
+
+/**
+ * The audit's events as an async iterable, ending with `audit_finished` (which carries the report).
+ * Throws the `ConfigError` at once on bad options. Leaving the loop early stops the audit.
+ */
+export const auditEvents = (options: AuditOptions): AsyncIterable<AuditEvent> => {
+  const config = configFromOptions(options)
+  return Stream.toAsyncIterable(
+    auditStream(config, { signal: options.signal }).pipe(Stream.provideLayer(FetchHttpClient.layer))
+  )
+}
+
+/** Re-runs some checks of a previous report (and their dependents), keeping the other results. */
+export const rerunChecks = async (
+  options: AuditOptions,
+  ids: ReadonlyArray<CheckId>,
+  previous: ReadonlyArray<CheckResult>
+): Promise<Report> => {
+  const config = configFromOptions(options)
+  return Effect.runPromise(
+    runChecks(config, ids, previous, { signal: options.signal }).pipe(Effect.provide(FetchHttpClient.layer))
+  )
+}

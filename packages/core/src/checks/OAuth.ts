@@ -1,0 +1,882 @@
+/**
+ * OAuth 2 checks. The facts come from two probes that change nothing: the authorize endpoint (a known
+ * client with a registered redirect URI is sent on to sign-in; otherwise an error page whose RFC 6749
+ * error code or message is read) and the token endpoint with a deliberately invalid authorization code
+ * (`invalid_grant` proves the client authenticated; `invalid_client` and `unauthorized_client` say why
+ * not). Where one probe is ambiguous, the two are combined.
+ */
+import { Effect, Either, Option, Redacted } from "effect"
+import type { ArloResponse, Auth, HttpFailure } from "../ArloHttp.js"
+import { type AuditConfig, isLoopbackHost, type OAuthClient } from "../Config.js"
+import { type CheckContext, type CheckSpec, fromFailure, type Outcome, pass, recheck } from "../internal/check.js"
+import { type Fetched, get, oauthUrl, resourcesUrl } from "../internal/probes.js"
+import type { Exchange, Remediation } from "../Report.js"
+import { itemLinks, parseXml } from "../Xml.js"
+
+const noOAuth = (c: AuditConfig) => (c.oauth ? undefined : "No OAuth client was given (client id).")
+
+const oauthOf = (ctx: Pick<CheckContext, "config">): OAuthClient => ctx.config.oauth!
+
+const randomToken = () => globalThis.crypto.randomUUID().replace(/-/g, "")
+
+const developerPortal = "the OAuth clients section of Arlo's developer portal (developer.arlo.co)"
+
+// ---------------------------------------------------------------------------------------------------
+// The authorize probe
+
+/** How the authorize endpoint answered. */
+export type AuthorizeView =
+  /** Sent on to sign-in: the client is known and the redirect URI registered. */
+  | { readonly _tag: "signin"; readonly res: ArloResponse }
+  /** Redirected back to the redirect URI with an RFC 6749 error (e.g. invalid_scope): client and URI known. */
+  | {
+      readonly _tag: "redirect_error"
+      readonly res: ArloResponse
+      readonly error: string
+      readonly description: string
+    }
+  /** An error page (no redirect: the redirect URI could not be trusted). */
+  | {
+      readonly _tag: "error_page"
+      readonly res: ArloResponse
+      readonly error: string | null
+      readonly description: string
+      readonly aboutRedirect: boolean
+      readonly aboutApproval: boolean
+    }
+  | { readonly _tag: "not_found"; readonly res: ArloResponse }
+  | { readonly _tag: "unexpected"; readonly res: ArloResponse; readonly why: string }
+  | { readonly _tag: "failed"; readonly failure: HttpFailure }
+
+const rfcErrors = [
+  "unauthorized_client",
+  "invalid_client",
+  "invalid_request",
+  "access_denied",
+  "unsupported_response_type",
+  "invalid_scope",
+  "server_error",
+  "temporarily_unavailable"
+]
+
+const htmlText = (s: string) =>
+  s
+    .replace(/<[^>]*>/g, " ")
+    .replace(/&lt;/g, "<")
+    .replace(/&gt;/g, ">")
+    .replace(/&quot;/g, '"')
+    .replace(/&#0?39;|&apos;/g, "'")
+    .replace(/&amp;/g, "&")
+    .replace(/\s+/g, " ")
+    .trim()
+
+const byClass = (body: string, cls: string): string | null => {
+  const m = new RegExp(`<[a-z0-9]+[^>]*class=["'][^"']*\\b${cls}\\b[^"']*["'][^>]*>([\\s\\S]*?)</`, "i").exec(body)
+  return m ? htmlText(m[1]!) : null
+}
+
+const sameTarget = (a: URL, b: URL) =>
+  a.origin === b.origin && a.pathname.replace(/\/$/, "") === b.pathname.replace(/\/$/, "")
+
+/** Reads the authorize endpoint's answer. */
+export const classifyAuthorize = (fetched: Fetched, redirectUri: string | null): AuthorizeView => {
+  if (Either.isLeft(fetched)) return { _tag: "failed", failure: fetched.left }
+  const res = fetched.right
+  const location = res.headers.location
+  if (res.status >= 300 && res.status < 400 && location) {
+    let loc: URL
+    try {
+      loc = new URL(location, res.url)
+    } catch {
+      return { _tag: "unexpected", res, why: "a redirect to an unreadable location" }
+    }
+    let redirect: URL | null = null
+    try {
+      redirect = redirectUri ? new URL(redirectUri) : null
+    } catch {
+      redirect = null
+    }
+    if (redirect && sameTarget(loc, redirect)) {
+      const error = loc.searchParams.get("error")
+      if (error)
+        return { _tag: "redirect_error", res, error, description: loc.searchParams.get("error_description") ?? "" }
+      return { _tag: "unexpected", res, why: "a redirect to the redirect URI without sign-in" }
+    }
+    return { _tag: "signin", res }
+  }
+  if (res.status === 404) return { _tag: "not_found", res }
+  if (res.status >= 500) return { _tag: "unexpected", res, why: `the authorize endpoint answered ${res.status}` }
+  const text = htmlText(res.body)
+  const code = byClass(res.body, "error-code") ?? rfcErrors.find((e) => text.includes(e)) ?? null
+  const description = byClass(res.body, "error-description") ?? ""
+  if (res.status >= 400 || code !== null) {
+    const error = code && rfcErrors.includes(code) ? code : code
+    return {
+      _tag: "error_page",
+      res,
+      error,
+      description,
+      aboutRedirect: /redirect/i.test(`${error ?? ""} ${description}`),
+      aboutApproval: /approv/i.test(description)
+    }
+  }
+  // A 200 page without an error: a sign-in page rendered in place.
+  return { _tag: "signin", res }
+}
+
+export const authorizeProbe = (ctx: CheckContext): Effect.Effect<AuthorizeView> => {
+  const o = oauthOf(ctx)
+  return ctx
+    .shared("oauth.authorize", () => {
+      const q = new URLSearchParams({ client_id: o.clientId, response_type: "code", scope: o.scopes.join(" ") })
+      if (o.redirectUri) q.set("redirect_uri", o.redirectUri)
+      q.set("state", randomToken())
+      return Effect.either(
+        ctx.http.request({
+          method: "GET",
+          url: `${oauthUrl(ctx, "connect/authorize")}?${q.toString().replace(/\+/g, "%20")}`,
+          auth: { _tag: "none" },
+          accept: "text/html",
+          redirects: "manual"
+        })
+      )
+    })
+    .pipe(Effect.map((f) => classifyAuthorize(f, o.redirectUri)))
+}
+
+// ---------------------------------------------------------------------------------------------------
+// The token probe (a deliberately invalid authorization code)
+
+export type TokenView =
+  /** The client authenticated; the code was (rightly) refused. Nothing was issued. */
+  | { readonly _tag: "invalid_grant"; readonly res: ArloResponse }
+  | { readonly _tag: "invalid_client"; readonly res: ArloResponse }
+  | { readonly _tag: "unauthorized_client"; readonly res: ArloResponse; readonly description: string }
+  | { readonly _tag: "other"; readonly res: ArloResponse; readonly error: string | null }
+  | { readonly _tag: "failed"; readonly failure: HttpFailure }
+  /** No probe: no client secret to authenticate with. */
+  | { readonly _tag: "not_sent" }
+
+const jsonError = (body: string): { error: string | null; description: string } => {
+  try {
+    const j = JSON.parse(body) as { error?: unknown; error_description?: unknown }
+    return {
+      error: typeof j.error === "string" ? j.error : null,
+      description: typeof j.error_description === "string" ? j.error_description : ""
+    }
+  } catch {
+    return { error: null, description: "" }
+  }
+}
+
+export const classifyToken = (fetched: Fetched): TokenView => {
+  if (Either.isLeft(fetched)) return { _tag: "failed", failure: fetched.left }
+  const res = fetched.right
+  const { error, description } = jsonError(res.body)
+  const e = error ?? (res.status === 401 ? "invalid_client" : null)
+  if (e === "invalid_grant") return { _tag: "invalid_grant", res }
+  if (e === "invalid_client") return { _tag: "invalid_client", res }
+  if (e === "unauthorized_client") return { _tag: "unauthorized_client", res, description }
+  return { _tag: "other", res, error: e }
+}
+
+export const tokenProbe = (ctx: CheckContext): Effect.Effect<TokenView> => {
+  const o = oauthOf(ctx)
+  if (o.clientSecret === null) return Effect.succeed({ _tag: "not_sent" })
+  return ctx
+    .shared("oauth.token-probe", () =>
+      Effect.either(
+        ctx.http.request({
+          method: "POST",
+          kind: "token-probe",
+          url: oauthUrl(ctx, "connect/token"),
+          auth: { _tag: "client", clientId: o.clientId, clientSecret: o.clientSecret },
+          accept: "application/json",
+          redirects: "manual",
+          form: [
+            ["grant_type", "authorization_code"],
+            ["code", `arlo-ready-invalid-${randomToken()}`],
+            ...(o.redirectUri ? ([["redirect_uri", o.redirectUri]] as const) : [])
+          ]
+        })
+      )
+    )
+    .pipe(Effect.map(classifyToken))
+}
+
+// ---------------------------------------------------------------------------------------------------
+// Diagnosis: the two probes combined
+
+const ex = (v: AuthorizeView | TokenView): ReadonlyArray<Exchange> =>
+  "res" in v ? v.res.exchanges : v._tag === "failed" ? v.failure.exchanges : []
+
+const tokenAuthenticated = (t: TokenView) => t._tag === "invalid_grant" || t._tag === "unauthorized_client"
+const approvalRequest = (clientId: string): Remediation => ({
+  steps: [
+    `Email apisupport@arlo.co to request approval of the OAuth client ${clientId} (give its name and the platform).`,
+    "Nothing authenticates with the client until Arlo approves it; re-run once they confirm."
+  ],
+  who: "arlo-support",
+  recheck: recheck("oauth.client.approved")
+})
+
+/** oauth.client.registered */
+export const diagnoseRegistered = (a: AuthorizeView, t: TokenView, o: OAuthClient): Outcome => {
+  const evidence = [...ex(a), ...ex(t)]
+  if (tokenAuthenticated(t)) {
+    return pass(`The platform knows the client ${o.clientId}: the token endpoint authenticated it.`, { evidence })
+  }
+  if (a._tag === "signin" || a._tag === "redirect_error") {
+    return pass(`The platform knows the client ${o.clientId}: the authorize endpoint sent it on to sign-in.`, {
+      evidence
+    })
+  }
+  if (a._tag === "error_page" && a.aboutApproval) {
+    return pass(`The platform knows the client ${o.clientId} (the authorize endpoint says it is not approved).`, {
+      evidence
+    })
+  }
+  if (a._tag === "error_page" && a.aboutRedirect) {
+    return pass(
+      `The platform knows the client ${o.clientId}: the authorize endpoint checked the redirect URI against its registration.`,
+      { evidence }
+    )
+  }
+  if (a._tag === "error_page" && (t._tag === "invalid_client" || t._tag === "not_sent" || t._tag === "failed")) {
+    return {
+      status: "fail",
+      summary: `The platform does not recognise the client ${o.clientId}${a.error ? ` (${a.error})` : ""}.`,
+      cause: {
+        code: "client_not_recognised",
+        message:
+          "the authorize endpoint showed its unknown-client error page and the token endpoint refused the client; the platform does not say whether the client is unknown or not yet approved",
+        possibilities: [
+          "the client id is wrong, or the client is registered for another platform",
+          "the client is registered but Arlo has not approved it yet (this platform answers the same way)",
+          "the client was revoked"
+        ]
+      },
+      evidence,
+      remediation: {
+        steps: [
+          `Check the client id against ${developerPortal}.`,
+          `If the client is registered there, email apisupport@arlo.co to request its approval (or ask why it was revoked).`
+        ],
+        who: "developer",
+        recheck: recheck("oauth.client.registered")
+      }
+    }
+  }
+  if (a._tag === "failed" && t._tag === "failed")
+    return fromFailure("oauth.client.registered", t.failure, "reach the OAuth endpoints")
+  return {
+    status: "error",
+    summary: "Could not tell whether the platform knows the client: the OAuth endpoints answered unexpectedly.",
+    cause: {
+      code: "oauth_unreadable",
+      message: `authorize: ${a._tag === "unexpected" ? a.why : a._tag}; token: ${t._tag === "other" ? (t.error ?? `status ${t.res.status}`) : t._tag}`
+    },
+    evidence,
+    remediation: {
+      steps: ["Re-run the check; if it persists, compare the base URL with the platform's OAuth server."],
+      who: "you",
+      recheck: recheck("oauth.client.registered")
+    }
+  }
+}
+
+/** oauth.client.approved (runs once the client is known). */
+export const diagnoseApproved = (a: AuthorizeView, t: TokenView, o: OAuthClient): Outcome => {
+  const evidence = [...ex(a), ...ex(t)]
+  if (t._tag === "invalid_grant") {
+    return pass("Arlo has approved the client: the token endpoint accepted it and refused only the (invalid) code.", {
+      evidence
+    })
+  }
+  if (t._tag === "unauthorized_client" || (a._tag === "error_page" && a.aboutApproval)) {
+    return {
+      status: "fail",
+      summary: `The client ${o.clientId} is registered but Arlo has not approved it.`,
+      cause: {
+        code: "client_not_approved",
+        message:
+          t._tag === "unauthorized_client"
+            ? `the token endpoint answered unauthorized_client${t.description ? `: ${t.description}` : ""}`
+            : `the authorize endpoint says the client is not approved${a._tag === "error_page" && a.description ? `: ${a.description}` : ""}`
+      },
+      evidence,
+      remediation: approvalRequest(o.clientId)
+    }
+  }
+  if (t._tag === "invalid_client" || t._tag === "not_sent") {
+    return {
+      status: "skipped",
+      summary:
+        t._tag === "not_sent"
+          ? "Approval could not be tested without the client secret."
+          : "Approval could not be tested while the client secret is rejected.",
+      cause: {
+        code: "blocked_by_secret",
+        message: "only an authenticated token request shows whether Arlo approved the client"
+      },
+      blockedBy: ["oauth.client.secret"],
+      evidence,
+      remediation: null
+    }
+  }
+  if (t._tag === "failed") return fromFailure("oauth.client.approved", t.failure, "test the client's approval", ex(a))
+  return {
+    status: "error",
+    summary: `Could not tell whether Arlo approved the client: the token endpoint answered ${t.res.status}${t.error ? ` (${t.error})` : ""}.`,
+    cause: { code: "token_unexpected", message: `the token endpoint answered ${t.error ?? t.res.status}` },
+    evidence,
+    remediation: { steps: ["Re-run the check."], who: "you", recheck: recheck("oauth.client.approved") }
+  }
+}
+
+/** oauth.client.secret (runs once the client is known). */
+export const diagnoseSecret = (t: TokenView, o: OAuthClient): Outcome => {
+  const evidence = ex(t)
+  if (t._tag === "not_sent") {
+    return {
+      status: "fail",
+      summary: "No client secret was given: the integration cannot exchange codes for tokens without it.",
+      cause: { code: "secret_missing", message: "no client secret was given" },
+      evidence,
+      remediation: {
+        steps: [`Copy the client secret from ${developerPortal} and give it (ARLO_CLIENT_SECRET).`],
+        who: "developer",
+        recheck: recheck("oauth.client.secret")
+      }
+    }
+  }
+  if (t._tag === "invalid_grant") {
+    return pass(
+      "The client secret authenticates the client (the token endpoint answered invalid_grant to the probe code).",
+      {
+        evidence
+      }
+    )
+  }
+  if (t._tag === "unauthorized_client") {
+    return pass("The client secret authenticates the client: the token endpoint got past client authentication.", {
+      evidence
+    })
+  }
+  if (t._tag === "invalid_client") {
+    return {
+      status: "fail",
+      summary: `The client secret is wrong: the token endpoint refused the client ${o.clientId} (invalid_client).`,
+      cause: {
+        code: "secret_rejected",
+        message:
+          "the client is known (the authorize endpoint accepted it) but the token endpoint answered invalid_client"
+      },
+      evidence,
+      remediation: {
+        steps: [
+          `Copy the client secret again from ${developerPortal}; if it is lost, generate a new one there.`,
+          "Update every place the integration keeps it."
+        ],
+        who: "developer",
+        recheck: recheck("oauth.client.secret")
+      }
+    }
+  }
+  if (t._tag === "failed") return fromFailure("oauth.client.secret", t.failure, "test the client secret")
+  return {
+    status: "error",
+    summary: `Could not tell whether the secret is right: the token endpoint answered ${t.res.status}${t.error ? ` (${t.error})` : ""}.`,
+    cause: { code: "token_unexpected", message: `the token endpoint answered ${t.error ?? t.res.status}` },
+    evidence,
+    remediation: { steps: ["Re-run the check."], who: "you", recheck: recheck("oauth.client.secret") }
+  }
+}
+
+/** The static part of oauth.redirect-uri: absolute https (http only on a loopback host, for development). */
+export const redirectUriProblem = (redirectUri: string | null): { code: string; message: string } | null => {
+  if (redirectUri === null) return { code: "redirect_uri_missing", message: "no redirect URI was given" }
+  let u: URL
+  try {
+    u = new URL(redirectUri)
+  } catch {
+    return { code: "redirect_uri_not_absolute", message: `'${redirectUri}' is not an absolute URI` }
+  }
+  if (u.hash !== "") return { code: "redirect_uri_fragment", message: "a redirect URI must not have a fragment" }
+  if (u.protocol === "https:") return null
+  if (u.protocol === "http:" && isLoopbackHost(u.hostname)) return null
+  return {
+    code: "redirect_uri_not_https",
+    message: `Arlo requires an https redirect URI (got ${u.protocol.replace(/:$/, "")}; http is accepted only on loopback, for development)`
+  }
+}
+
+/** oauth.redirect-uri (runs once the client is known). */
+export const diagnoseRedirectUri = (a: AuthorizeView, o: OAuthClient): Outcome => {
+  const evidence = ex(a)
+  const problem = redirectUriProblem(o.redirectUri)
+  if (problem) {
+    return {
+      status: "fail",
+      summary: `The redirect URI is not usable: ${problem.message}.`,
+      cause: problem,
+      evidence,
+      remediation: {
+        steps: [
+          "Give the integration's redirect URI exactly as registered (ARLO_REDIRECT_URI): absolute and https.",
+          `Register it for the client in ${developerPortal}.`
+        ],
+        who: "developer",
+        recheck: recheck("oauth.redirect-uri")
+      }
+    }
+  }
+  const http = new URL(o.redirectUri!).protocol === "http:"
+  if (a._tag === "signin" || a._tag === "redirect_error") {
+    return pass(
+      `The redirect URI is registered for the client${http ? " (plain http on loopback: for development only)" : ""}.`,
+      { evidence }
+    )
+  }
+  if (a._tag === "error_page" && a.aboutRedirect) {
+    return {
+      status: "fail",
+      summary: "The redirect URI is not registered for the client.",
+      cause: {
+        code: "redirect_uri_not_registered",
+        message: `the authorize endpoint refused it (${a.error ?? "error page"}${a.description ? `: ${a.description}` : ""})`
+      },
+      evidence,
+      remediation: {
+        steps: [
+          `Add ${o.redirectUri} to the client's redirect URIs in ${developerPortal}, or give the one registered there.`,
+          "Redirect URIs must match exactly (scheme, host, port, path)."
+        ],
+        who: "developer",
+        recheck: recheck("oauth.redirect-uri")
+      }
+    }
+  }
+  if (a._tag === "error_page" && a.aboutApproval) {
+    return {
+      status: "skipped",
+      summary: "The redirect URI could not be tested while the client is not approved.",
+      cause: { code: "blocked_by_approval", message: "the authorize endpoint refuses an unapproved client first" },
+      blockedBy: ["oauth.client.approved"],
+      evidence,
+      remediation: null
+    }
+  }
+  if (a._tag === "failed") return fromFailure("oauth.redirect-uri", a.failure, "test the redirect URI")
+  return {
+    status: "error",
+    summary: "Could not tell whether the redirect URI is registered: the authorize endpoint answered unexpectedly.",
+    cause: { code: "authorize_unexpected", message: a._tag === "unexpected" ? a.why : a._tag },
+    evidence,
+    remediation: { steps: ["Re-run the check."], who: "you", recheck: recheck("oauth.redirect-uri") }
+  }
+}
+
+// ---------------------------------------------------------------------------------------------------
+// Checks
+
+export const oauthServer: CheckSpec = {
+  id: "oauth.server",
+  notApplicable: noOAuth,
+  run: (ctx) =>
+    Effect.gen(function* () {
+      const [discovery, a] = yield* Effect.all(
+        [
+          get(ctx, oauthUrl(ctx, ".well-known/openid-configuration"), { _tag: "none" }, "application/json"),
+          authorizeProbe(ctx)
+        ],
+        { concurrency: "unbounded" }
+      )
+      const discoveryDoc = Either.isRight(discovery) && discovery.right.status === 200
+      const dEvidence = Either.isRight(discovery) ? discovery.right.exchanges : discovery.left.exchanges
+      const evidence = [...dEvidence, ...ex(a)]
+      const facts = { discovery: discoveryDoc }
+      switch (a._tag) {
+        case "signin":
+        case "redirect_error":
+        case "error_page":
+          return pass(
+            `The OAuth authorize endpoint answers${discoveryDoc ? "; the discovery document is published" : " (no discovery document, which is optional)"}.`,
+            { evidence, facts }
+          )
+        case "not_found":
+          return {
+            status: "fail",
+            summary: "The OAuth authorize endpoint does not answer (404).",
+            cause: { code: "oauth_not_found", message: "404 at /oauth/connect/authorize" },
+            evidence,
+            facts,
+            remediation: {
+              steps: ["Check the base URL: Arlo serves OAuth at BASE/oauth/connect/authorize."],
+              who: "you",
+              recheck: recheck("oauth.server")
+            }
+          } satisfies Outcome
+        case "failed":
+          return fromFailure("oauth.server", a.failure, "reach the OAuth authorize endpoint", dEvidence)
+        case "unexpected":
+          return {
+            status: "error",
+            summary: `Could not tell whether the OAuth endpoints work: ${a.why}.`,
+            cause: { code: "authorize_unexpected", message: a.why },
+            evidence,
+            facts,
+            remediation: { steps: ["Re-run the check."], who: "you", recheck: recheck("oauth.server") }
+          } satisfies Outcome
+      }
+    })
+}
+
+export const oauthRegistered: CheckSpec = {
+  id: "oauth.client.registered",
+  notApplicable: noOAuth,
+  run: (ctx) =>
+    Effect.map(Effect.all([authorizeProbe(ctx), tokenProbe(ctx)], { concurrency: "unbounded" }), ([a, t]) =>
+      diagnoseRegistered(a, t, oauthOf(ctx))
+    )
+}
+
+export const oauthApproved: CheckSpec = {
+  id: "oauth.client.approved",
+  notApplicable: noOAuth,
+  run: (ctx) =>
+    Effect.map(Effect.all([authorizeProbe(ctx), tokenProbe(ctx)], { concurrency: "unbounded" }), ([a, t]) =>
+      diagnoseApproved(a, t, oauthOf(ctx))
+    )
+}
+
+export const oauthSecret: CheckSpec = {
+  id: "oauth.client.secret",
+  notApplicable: noOAuth,
+  run: (ctx) => Effect.map(tokenProbe(ctx), (t) => diagnoseSecret(t, oauthOf(ctx)))
+}
+
+export const oauthRedirectUri: CheckSpec = {
+  id: "oauth.redirect-uri",
+  notApplicable: noOAuth,
+  run: (ctx) => Effect.map(authorizeProbe(ctx), (a) => diagnoseRedirectUri(a, oauthOf(ctx)))
+}
+
+// ---------------------------------------------------------------------------------------------------
+// Scopes (static, plus the authorize endpoint's verdict when it ran)
+
+const functionalScopes = [
+  "events",
+  "registrations",
+  "contacts",
+  "organisations",
+  "regions",
+  "timezones",
+  "venues",
+  "leads",
+  "metadata"
+]
+const knownScopes = new Set([
+  "openid",
+  "profile",
+  "read",
+  "write",
+  "roles",
+  "offline_access",
+  "all_claims",
+  ...functionalScopes
+])
+
+/** The static scope rules. */
+export const diagnoseScopes = (o: OAuthClient): Outcome => {
+  const s = new Set(o.scopes)
+  const list = o.scopes.join(" ")
+  const remediation = (code: string): Remediation => ({
+    steps: [
+      "Request openid and profile, all_claims (or the functional scopes the integration needs), and offline_access for a refresh token; add write only if the integration updates data.",
+      `Allow the same scopes for the client in ${developerPortal}.`
+    ],
+    who: "developer",
+    recheck: recheck("oauth.scopes"),
+    ...(code === "" ? {} : {})
+  })
+  const missingRequired = ["openid", "profile"].filter((x) => !s.has(x))
+  if (missingRequired.length > 0) {
+    return {
+      status: "fail",
+      summary: `The scopes lack ${missingRequired.join(" and ")}, which Arlo requires.`,
+      cause: { code: "scope_required_missing", message: `requested: ${list}` },
+      remediation: remediation("scope_required_missing")
+    }
+  }
+  if (!s.has("all_claims") && !functionalScopes.some((f) => s.has(f))) {
+    return {
+      status: "fail",
+      summary: "The scopes include neither all_claims nor a functional scope: the token would get no API data.",
+      cause: { code: "scope_no_data", message: `requested: ${list}` },
+      remediation: remediation("scope_no_data")
+    }
+  }
+  const warnings: Array<string> = []
+  const unknown = o.scopes.filter((x) => !knownScopes.has(x))
+  if (unknown.length > 0)
+    warnings.push(`${unknown.join(", ")} ${unknown.length === 1 ? "is" : "are"} not a documented Arlo scope`)
+  if (!s.has("offline_access")) warnings.push("offline_access is missing, so no refresh token is issued")
+  if (!o.scopesGiven) warnings.push(`no scopes were given; the recommended set was audited (${list})`)
+  const notes = s.has("write") ? " write is requested: grant it only if the integration updates data." : ""
+  if (warnings.length > 0) {
+    return {
+      status: "warn",
+      summary: `The scopes work, but ${warnings.join("; ")}.${notes}`,
+      cause: {
+        code:
+          unknown.length > 0
+            ? "scope_unknown"
+            : !s.has("offline_access")
+              ? "scope_no_offline_access"
+              : "scopes_not_given",
+        message: `requested: ${list}`
+      },
+      remediation: remediation("warn")
+    }
+  }
+  return pass(
+    `The scopes (${list}) include openid, profile, ${s.has("all_claims") ? "all_claims" : "functional scopes"} and offline_access.${notes}`
+  )
+}
+
+export const oauthScopes: CheckSpec = {
+  id: "oauth.scopes",
+  notApplicable: noOAuth,
+  run: (ctx) =>
+    Effect.gen(function* () {
+      const o = oauthOf(ctx)
+      const staticOutcome = diagnoseScopes(o)
+      if (staticOutcome.status === "fail") return staticOutcome
+      // The authorize endpoint validates scopes too; read its verdict when it ran in this audit.
+      const server = yield* ctx.awaitResult("oauth.server")
+      if (Option.isNone(server) || server.value.status !== "pass") return staticOutcome
+      const a = yield* authorizeProbe(ctx)
+      if (a._tag === "redirect_error" && a.error === "invalid_scope") {
+        return {
+          status: "fail",
+          summary: `The platform refused the requested scopes (invalid_scope)${a.description ? `: ${a.description}` : ""}.`,
+          cause: {
+            code: "scope_refused",
+            message: "the authorize endpoint answered invalid_scope: a scope is unknown or not allowed for the client"
+          },
+          evidence: ex(a),
+          remediation: {
+            steps: [
+              `Allow the requested scopes for the client in ${developerPortal}, or request only the scopes it allows.`,
+              "Request openid, profile, all_claims (or functional scopes) and offline_access."
+            ],
+            who: "developer",
+            recheck: recheck("oauth.scopes")
+          }
+        } satisfies Outcome
+      }
+      return staticOutcome
+    })
+}
+
+// ---------------------------------------------------------------------------------------------------
+// An access token
+
+/** The access token to test: the one supplied, or one from redeeming the refresh token (opt-in only). */
+export type AccessTokenView =
+  | {
+      readonly _tag: "token"
+      readonly token: Redacted.Redacted<string>
+      readonly from: "supplied" | "refresh"
+      readonly evidence: ReadonlyArray<Exchange>
+    }
+  | { readonly _tag: "none"; readonly reason: string }
+  | { readonly _tag: "refresh_refused"; readonly res: ArloResponse; readonly error: string | null }
+  | { readonly _tag: "failed"; readonly failure: HttpFailure }
+
+export const accessTokenProbe = (ctx: CheckContext): Effect.Effect<AccessTokenView> => {
+  const o = ctx.config.oauth
+  if (!o) return Effect.succeed({ _tag: "none", reason: "no OAuth client" })
+  if (o.accessToken) return Effect.succeed({ _tag: "token", token: o.accessToken, from: "supplied", evidence: [] })
+  if (!o.refreshToken) return Effect.succeed({ _tag: "none", reason: "No access token was given, so none was tested." })
+  if (!o.allowRefresh) {
+    return Effect.succeed({
+      _tag: "none",
+      reason:
+        "A refresh token was given but not redeemed (redeeming can rotate it and break a live integration); allow refresh to test it."
+    })
+  }
+  const refreshToken = o.refreshToken
+  return ctx.shared("oauth.refresh", () =>
+    Effect.gen(function* () {
+      const fetched = yield* Effect.either(
+        ctx.http.request({
+          method: "POST",
+          kind: "token-refresh",
+          url: oauthUrl(ctx, "connect/token"),
+          auth: { _tag: "client", clientId: o.clientId, clientSecret: o.clientSecret },
+          accept: "application/json",
+          redirects: "manual",
+          form: [
+            ["grant_type", "refresh_token"],
+            ["refresh_token", refreshToken],
+            ...(o.redirectUri ? ([["redirect_uri", o.redirectUri]] as const) : [])
+          ]
+        })
+      )
+      if (Either.isLeft(fetched)) return { _tag: "failed", failure: fetched.left } satisfies AccessTokenView
+      const res = fetched.right
+      if (res.status === 200) {
+        try {
+          const j = JSON.parse(res.body) as { access_token?: unknown }
+          if (typeof j.access_token === "string" && j.access_token !== "") {
+            return {
+              _tag: "token",
+              token: Redacted.make(j.access_token),
+              from: "refresh",
+              evidence: res.exchanges
+            } satisfies AccessTokenView
+          }
+        } catch {
+          // fall through
+        }
+      }
+      return { _tag: "refresh_refused", res, error: jsonError(res.body).error } satisfies AccessTokenView
+    })
+  )
+}
+
+/** The Bearer auth of the tested access token, when there is one. */
+export const bearerAuth = (ctx: CheckContext): Effect.Effect<Option.Option<Auth>> =>
+  Effect.map(accessTokenProbe(ctx), (v) =>
+    v._tag === "token" ? Option.some<Auth>({ _tag: "bearer", token: v.token }) : Option.none()
+  )
+
+/** The userinfo claims (JSON) of the tested access token. */
+export const userinfo = (ctx: CheckContext, auth: Auth): Effect.Effect<Fetched> =>
+  get(ctx, oauthUrl(ctx, "connect/userinfo"), auth, "application/json")
+
+const bearerError = (res: ArloResponse) =>
+  /error="?([a-z_]+)"?/i.exec(res.headers["www-authenticate"] ?? "")?.[1] ?? null
+
+export const oauthToken: CheckSpec = {
+  id: "oauth.token",
+  notApplicable: (c) => {
+    if (!c.oauth) return "No OAuth client was given (client id)."
+    if (c.oauth.accessToken) return undefined
+    if (c.oauth.refreshToken && c.oauth.allowRefresh) return undefined
+    return c.oauth.refreshToken
+      ? "A refresh token was given but not redeemed (redeeming can rotate it and break a live integration); allow refresh to test it."
+      : "No access token was given, so none was tested."
+  },
+  run: (ctx) =>
+    Effect.gen(function* () {
+      const tv = yield* accessTokenProbe(ctx)
+      if (tv._tag === "none") return { status: "not_applicable", summary: tv.reason, cause: null } satisfies Outcome
+      if (tv._tag === "failed") return fromFailure("oauth.token", tv.failure, "redeem the refresh token")
+      if (tv._tag === "refresh_refused") {
+        return {
+          status: "fail",
+          summary: `The refresh token was refused (${tv.error ?? tv.res.status}): it is expired, revoked or already rotated.`,
+          cause: {
+            code: "refresh_token_rejected",
+            message: `the token endpoint answered ${tv.error ?? tv.res.status}`
+          },
+          evidence: tv.res.exchanges,
+          remediation: {
+            steps: [
+              "Sign in through the integration again to get new tokens (request offline_access for a refresh token)."
+            ],
+            who: "developer",
+            recheck: recheck("oauth.token")
+          }
+        } satisfies Outcome
+      }
+      const auth: Auth = { _tag: "bearer", token: tv.token }
+      const [info, root] = yield* Effect.all([userinfo(ctx, auth), get(ctx, resourcesUrl(ctx), auth)], {
+        concurrency: "unbounded"
+      })
+      const before = [...tv.evidence, ...(Either.isRight(info) ? info.right.exchanges : info.left.exchanges)]
+      const evidence = [...before, ...(Either.isRight(root) ? root.right.exchanges : root.left.exchanges)]
+      const refreshed =
+        tv.from === "refresh"
+          ? " (obtained by redeeming the refresh token; if the platform rotates refresh tokens, the one given no longer works)"
+          : ""
+      if (Either.isLeft(root)) return fromFailure("oauth.token", root.left, "test the access token", before)
+      const r = root.right
+      const rejected = (Either.isRight(info) && info.right.status === 401) || r.status === 401
+      if (rejected) {
+        const err = bearerError(r.status === 401 ? r : Either.isRight(info) ? info.right : r)
+        return {
+          status: "fail",
+          summary: `The API refused the access token (401${err ? ` ${err}` : ""}): it is expired, revoked, or its client is no longer approved.`,
+          cause: { code: "token_rejected", message: `401${err ? ` ${err}` : ""} with the Bearer token` },
+          evidence,
+          remediation: {
+            steps: [
+              "Get a fresh access token (they expire; use the refresh token to renew it).",
+              "If fresh tokens are refused too, check the client's approval and status in the developer portal."
+            ],
+            who: "developer",
+            recheck: recheck("oauth.token")
+          }
+        } satisfies Outcome
+      }
+      if (r.status === 403) {
+        const err = bearerError(r)
+        if (err === "insufficient_scope") {
+          return {
+            status: "fail",
+            summary: "The access token reaches the API but its scopes give it no data (403 insufficient_scope).",
+            cause: { code: "insufficient_scope", message: "403 insufficient_scope on the root collection" },
+            evidence,
+            remediation: {
+              steps: [
+                "Request all_claims (or the functional scopes the integration needs) and sign in again for a new token."
+              ],
+              who: "developer",
+              recheck: recheck("oauth.token")
+            }
+          } satisfies Outcome
+        }
+        return pass(
+          `The access token is valid; the API refuses its user access (403): see the API User role.${refreshed}`,
+          {
+            evidence
+          }
+        )
+      }
+      if (r.status === 200) {
+        const doc = parseXml(r.body)
+        const collections = Either.isRight(doc) ? itemLinks(doc.right).length : 0
+        if (collections === 0) {
+          return {
+            status: "warn",
+            summary:
+              "The access token is accepted but sees no collections: its scopes include neither all_claims nor a functional scope.",
+            cause: { code: "token_no_data", message: "the root collection lists nothing for this token" },
+            evidence,
+            remediation: {
+              steps: [
+                "Request all_claims (or the functional scopes the integration needs) and sign in again for a new token."
+              ],
+              who: "developer",
+              recheck: recheck("oauth.token")
+            }
+          } satisfies Outcome
+        }
+        return pass(`The API accepts the access token${refreshed}.`, { evidence })
+      }
+      return {
+        status: "error",
+        summary: `Could not tell whether the access token works: the API answered ${r.status}.`,
+        cause: {
+          code: r.status >= 500 ? "server_error" : "unexpected_response",
+          message: `the root collection answered ${r.status}`
+        },
+        evidence,
+        remediation: { steps: ["Re-run the check."], who: "you", recheck: recheck("oauth.token") }
+      } satisfies Outcome
+    })
+}

@@ -1,0 +1,209 @@
+/**
+ * Target checks: the URL is well formed, and the platform answers like Arlo's Auth API.
+ */
+import { Effect, Either } from "effect"
+import type { ArloResponse } from "../ArloHttp.js"
+import { isLoopbackHost, resourcesPath, validateBaseUrl } from "../Config.js"
+import { type CheckSpec, fromFailure, type Outcome, pass, recheck } from "../internal/check.js"
+import { get, resourcesUrl } from "../internal/probes.js"
+import { apiException, parseXml } from "../Xml.js"
+
+export const targetUrl: CheckSpec = {
+  id: "target.url",
+  run: (ctx) =>
+    Effect.sync(() => {
+      const v = validateBaseUrl(ctx.config.baseUrl)
+      if (Either.isLeft(v)) {
+        return {
+          status: "fail",
+          summary: `The target URL is not usable: ${v.left.message}`,
+          cause: { code: "invalid_url", message: v.left.message },
+          remediation: {
+            steps: [
+              "Give the platform name (e.g. acme for https://acme.arlo.co) or an https base URL without credentials, query or fragment."
+            ],
+            who: "you",
+            recheck: recheck("target.url")
+          }
+        } satisfies Outcome
+      }
+      const u = new URL(ctx.config.baseUrl)
+      const where = ctx.config.platform ? ` (platform ${ctx.config.platform})` : ""
+      if (u.protocol === "http:") {
+        return pass(
+          `${ctx.config.baseUrl} is plain http on a loopback host${where}: accepted for local testing only.`,
+          {
+            facts: { loopback: true }
+          }
+        )
+      }
+      const arlo = /\.arlo\.co$/i.test(u.hostname)
+      return pass(
+        `${ctx.config.baseUrl}${where} is a well-formed https URL${arlo ? "" : " (not an arlo.co host: a proxy or a custom domain)"}.`
+      )
+    })
+}
+
+const isArloHost = (baseUrl: string) => /(^|\.)arlo\.co$/i.test(new URL(baseUrl).hostname)
+
+/** Reads the unauthenticated answer of the root collection: does it look like Arlo's Auth API? */
+export const diagnoseReachable = (baseUrl: string, platform: string | null, res: ArloResponse): Outcome => {
+  const evidence = res.exchanges
+  const ct = (res.headers["content-type"] ?? "").toLowerCase()
+  const challenge = res.headers["www-authenticate"] ?? ""
+  const doc = parseXml(res.body)
+  const ex = Either.isRight(doc) ? apiException(doc.right) : undefined
+  const path = `${resourcesPath}`
+  const notArlo = (why: string): Outcome => ({
+    status: "fail",
+    summary: `${baseUrl} does not answer like Arlo's Auth API: ${why}.`,
+    cause: { code: "not_arlo_api", message: why },
+    evidence,
+    remediation: {
+      steps: [
+        isArloHost(baseUrl)
+          ? "Check the platform name: it is the first part of the address you sign in to Arlo with (https://NAME.arlo.co)."
+          : `Check the base URL: the Auth API must answer at BASE${path}.`,
+        "Give the base URL without the API path (arlo-ready adds /api/2012-02-01/auth/resources/)."
+      ],
+      who: "you",
+      recheck: recheck("target.reachable")
+    }
+  })
+  if (res.status === 401) {
+    if (/^\s*(basic|bearer)\b/i.test(challenge) || ex) {
+      return pass(
+        `Arlo's Auth API answers at ${baseUrl}${path}: it asks for credentials (401${/basic/i.test(challenge) ? ", WWW-Authenticate: Basic" : ""}).`,
+        { evidence, facts: { status: 401, challenge: challenge || null } }
+      )
+    }
+    return notArlo("a 401 without an authentication challenge or an ApiException body")
+  }
+  if (res.status >= 300 && res.status < 400) {
+    const loc = res.headers.location
+    return {
+      status: "fail",
+      summary: `${baseUrl} redirects elsewhere${loc ? ` (${new URL(loc, baseUrl).origin})` : ""} instead of answering.`,
+      cause: {
+        code: "redirected",
+        message: `the root collection answered ${res.status} with a redirect to another origin`
+      },
+      evidence,
+      remediation: {
+        steps: ["Use the address the platform redirects to as the base URL, if it is the platform's own."],
+        who: "you",
+        recheck: recheck("target.reachable")
+      }
+    }
+  }
+  if (res.status >= 500) {
+    return {
+      status: "error",
+      summary: `The platform answered ${res.status} after retries: it could not be tested.`,
+      cause: { code: "server_error", message: `the root collection answered ${res.status}` },
+      evidence,
+      remediation: {
+        steps: ["Re-run later; if it persists, contact Arlo support with the time of the audit."],
+        who: "you",
+        recheck: recheck("target.reachable")
+      }
+    }
+  }
+  if (res.status === 200 && Either.isRight(doc) && !ex && ct.includes("xml")) {
+    return {
+      status: "warn",
+      summary: `${baseUrl} served the root collection without credentials: something in between may be adding them.`,
+      cause: { code: "no_challenge", message: "the Auth API root answered 200 to a request without credentials" },
+      evidence,
+      remediation: {
+        steps: ["Check for a proxy that injects credentials; audit the platform directly."],
+        who: "you",
+        recheck: recheck("target.reachable")
+      }
+    }
+  }
+  if (res.status === 404) {
+    return notArlo(
+      platform && isArloHost(baseUrl)
+        ? `404 at ${path}: no Auth API there (is '${platform}' the right platform name?)`
+        : `404 at ${path} (wrong base URL or path)`
+    )
+  }
+  if (ct.includes("html")) return notArlo(`an HTML page (${res.status}) where XML was expected`)
+  if (res.status === 200 && Either.isLeft(doc)) return notArlo("a 200 whose body is not XML")
+  return notArlo(`status ${res.status}${ex ? ` (${ex.code})` : ""} where a 401 asking for credentials was expected`)
+}
+
+export const targetReachable: CheckSpec = {
+  id: "target.reachable",
+  run: (ctx) =>
+    Effect.gen(function* () {
+      const { baseUrl, platform } = ctx.config
+      const fetched = yield* get(ctx, resourcesUrl(ctx), { _tag: "none" })
+      if (Either.isRight(fetched)) return diagnoseReachable(baseUrl, platform, fetched.right)
+      const f = fetched.left
+      const host = new URL(baseUrl).hostname
+      const evidence = f.exchanges
+      switch (f.code) {
+        case "dns_not_found": {
+          const arlo = /^[a-z0-9-]+\.arlo\.co$/i.test(host)
+          return {
+            status: "fail",
+            summary: arlo
+              ? `No platform named '${host.split(".")[0]}': ${host} does not resolve.`
+              : `${host} does not resolve (DNS).`,
+            cause: {
+              code: "dns_not_found",
+              message: arlo ? `${host} does not resolve: the platform name is wrong` : `${host} does not resolve`
+            },
+            evidence,
+            remediation: arlo
+              ? {
+                  steps: [
+                    "Check the platform name: it is the first part of the address you sign in to Arlo with (https://NAME.arlo.co).",
+                    "Give it as the platform (ARLO_PLATFORM / --platform)."
+                  ],
+                  who: "you",
+                  recheck: recheck("target.reachable")
+                }
+              : {
+                  steps: ["Check the host name in the base URL, and that this machine can resolve it (DNS, VPN)."],
+                  who: "network-administrator",
+                  recheck: recheck("target.reachable")
+                }
+          } satisfies Outcome
+        }
+        case "connection_refused":
+          return {
+            status: "fail",
+            summary: `${new URL(baseUrl).host} refused the connection.`,
+            cause: { code: "connection_refused", message: f.message },
+            evidence,
+            remediation: {
+              steps: isLoopbackHost(host)
+                ? ["Nothing listens at that address: start the server (or simulator) or fix the port."]
+                : ["Check the host and port, and any firewall or proxy between this machine and the platform."],
+              who: isLoopbackHost(host) ? "you" : "network-administrator",
+              recheck: recheck("target.reachable")
+            }
+          } satisfies Outcome
+        case "tls":
+          return {
+            status: "fail",
+            summary: `The TLS connection to ${host} failed: ${f.message}.`,
+            cause: { code: "tls", message: f.message },
+            evidence,
+            remediation: {
+              steps: [
+                "If a corporate proxy inspects TLS, give Node its CA certificate (NODE_EXTRA_CA_CERTS).",
+                "Otherwise check the host name: the certificate must match it."
+              ],
+              who: "network-administrator",
+              recheck: recheck("target.reachable")
+            }
+          } satisfies Outcome
+        default:
+          return fromFailure("target.reachable", f, "reach the platform")
+      }
+    })
+}
