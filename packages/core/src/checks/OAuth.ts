@@ -852,7 +852,7 @@ export const oauthToken: CheckSpec = {
         const collections = Either.isRight(doc) ? itemLinks(doc.right).length : 0
         if (collections === 0) {
           return {
-            status: "warn",
+            status: "fail",
             summary:
               "The access token is accepted but sees no collections: its scopes include neither all_claims nor a functional scope.",
             cause: { code: "token_no_data", message: "the root collection lists nothing for this token" },

@@ -6,6 +6,7 @@ import type { ArloResponse } from "../ArloHttp.js"
 import { isLoopbackHost, resourcesPath, validateBaseUrl } from "../Config.js"
 import { type CheckSpec, fromFailure, type Outcome, pass, recheck } from "../internal/check.js"
 import { get, resourcesUrl } from "../internal/probes.js"
+import type { Exchange } from "../Report.js"
 import { apiException, parseXml } from "../Xml.js"
 
 export const targetUrl: CheckSpec = {
@@ -134,6 +135,36 @@ export const diagnoseReachable = (baseUrl: string, platform: string | null, res:
   return notArlo(`status ${res.status}${ex ? ` (${ex.code})` : ""} where a 401 asking for credentials was expected`)
 }
 
+/** A DNS miss: for `NAME.arlo.co` targets, the platform name is wrong. */
+export const dnsNotFound = (host: string, evidence: ReadonlyArray<Exchange>): Outcome => {
+  const arlo = /^[a-z0-9-]+\.arlo\.co$/i.test(host) && !/^(api|www)\./i.test(host)
+  return {
+    status: "fail",
+    summary: arlo
+      ? `No platform named '${host.split(".")[0]}': ${host} does not resolve.`
+      : `${host} does not resolve (DNS).`,
+    cause: {
+      code: "dns_not_found",
+      message: arlo ? `${host} does not resolve: the platform name is wrong` : `${host} does not resolve`
+    },
+    evidence,
+    remediation: arlo
+      ? {
+          steps: [
+            "Check the platform name: it is the first part of the address you sign in to Arlo with (https://NAME.arlo.co).",
+            "Give it as the platform (ARLO_PLATFORM / --platform)."
+          ],
+          who: "you",
+          recheck: recheck("target.reachable")
+        }
+      : {
+          steps: ["Check the host name in the base URL, and that this machine can resolve it (DNS, VPN)."],
+          who: "network-administrator",
+          recheck: recheck("target.reachable")
+        }
+  }
+}
+
 export const targetReachable: CheckSpec = {
   id: "target.reachable",
   run: (ctx) =>
@@ -145,34 +176,8 @@ export const targetReachable: CheckSpec = {
       const host = new URL(baseUrl).hostname
       const evidence = f.exchanges
       switch (f.code) {
-        case "dns_not_found": {
-          const arlo = /^[a-z0-9-]+\.arlo\.co$/i.test(host)
-          return {
-            status: "fail",
-            summary: arlo
-              ? `No platform named '${host.split(".")[0]}': ${host} does not resolve.`
-              : `${host} does not resolve (DNS).`,
-            cause: {
-              code: "dns_not_found",
-              message: arlo ? `${host} does not resolve: the platform name is wrong` : `${host} does not resolve`
-            },
-            evidence,
-            remediation: arlo
-              ? {
-                  steps: [
-                    "Check the platform name: it is the first part of the address you sign in to Arlo with (https://NAME.arlo.co).",
-                    "Give it as the platform (ARLO_PLATFORM / --platform)."
-                  ],
-                  who: "you",
-                  recheck: recheck("target.reachable")
-                }
-              : {
-                  steps: ["Check the host name in the base URL, and that this machine can resolve it (DNS, VPN)."],
-                  who: "network-administrator",
-                  recheck: recheck("target.reachable")
-                }
-          } satisfies Outcome
-        }
+        case "dns_not_found":
+          return dnsNotFound(host, f.exchanges)
         case "connection_refused":
           return {
             status: "fail",
