@@ -238,7 +238,7 @@ export const compilePattern = (pattern: string): RegExp => {
       re += ".*"
       i++
     } else if (c === "*") {
-      re += "[^/]*"
+      re += "[^/]+"
     } else {
       re += c.replace(/[.+?^${}()|[\]\\]/g, "\\$&")
     }
