@@ -1,0 +1,217 @@
+import { Either } from "effect"
+import { describe, expect, it } from "vitest"
+import type { ArloResponse } from "../src/ArloHttp.js"
+import { classifyTransport, displayQuery, HttpFailure, parseRetryAfter } from "../src/ArloHttp.js"
+import { diagnoseCredentials, diagnoseMfa, opaque401Possibilities } from "../src/checks/Basic.js"
+import {
+  classifyAuthorize,
+  classifyToken,
+  diagnoseApproved,
+  diagnoseRedirectUri,
+  diagnoseRegistered,
+  diagnoseScopes,
+  diagnoseSecret,
+  redirectUriProblem
+} from "../src/checks/OAuth.js"
+import { dnsNotFound } from "../src/checks/Target.js"
+import type { OAuthClient } from "../src/Config.js"
+import { classifyBasicSignIn } from "../src/internal/probes.js"
+
+const res = (status: number, body = "", headers: Record<string, string> = {}): ArloResponse => ({
+  status,
+  headers,
+  body,
+  url: "https://acme.arlo.co/oauth/connect/authorize",
+  exchanges: [{ method: "GET", path: "/x", status, durationMs: 1 }]
+})
+const xmlEx = (code: string, message: string) =>
+  `<ApiException><Code>${code}</Code><Message>${message}</Message></ApiException>`
+const basic = { "www-authenticate": 'Basic realm="Arlo"', "content-type": "application/xml" }
+
+describe("the 401/403 classifier", () => {
+  it("reads MFA, lock, opaque 401 and 403", () => {
+    const c = (r: ArloResponse) => classifyBasicSignIn(Either.right(r))._tag
+    expect(c(res(401, xmlEx("MfaEnabled", "Users with MFA enabled are not able to authenticate"), basic))).toBe("mfa")
+    expect(c(res(401, xmlEx("Unauthorized", "Multi-factor authentication blocks this sign-in"), basic))).toBe("mfa")
+    expect(c(res(401, xmlEx("AccountLocked", "The user account is locked."), basic))).toBe("locked")
+    expect(c(res(401, xmlEx("Unauthorized", "Your account has been locked out"), basic))).toBe("locked")
+    expect(c(res(401, xmlEx("Unauthorized", "Authentication failed. The credentials supplied are invalid."), basic))).toBe(
+      "rejected"
+    )
+    expect(c(res(401, "", basic))).toBe("rejected")
+    expect(c(res(403, xmlEx("Forbidden", "no API access")))).toBe("forbidden")
+    expect(c(res(200, "<Resources/>"))).toBe("accepted")
+    expect(c(res(200, "<Resources"))).toBe("unexpected")
+    expect(c(res(503, xmlEx("ServiceUnavailable", "x")))).toBe("unexpected")
+    expect(c(res(404, xmlEx("NotFound", "x")))).toBe("unexpected")
+    const f = new HttpFailure({ code: "timeout", message: "slow", exchanges: [] })
+    expect(classifyBasicSignIn(Either.left(f))._tag).toBe("failed")
+  })
+
+  it("never passes basic.mfa on an opaque 401, and orders possibilities by the MFA setting", () => {
+    const opaque = classifyBasicSignIn(Either.right(res(401, xmlEx("Unauthorized", "invalid"), basic)))
+    for (const setting of ["optional", "required", "unknown"] as const) {
+      const mfa = diagnoseMfa(opaque, setting)
+      expect(mfa.status).toBe("warn")
+      expect(mfa.cause?.code).toBe("mfa_not_ruled_out")
+      const cred = diagnoseCredentials(opaque, setting)
+      expect(cred.status).toBe("fail")
+      expect(cred.cause?.code).toBe("rejected")
+      expect(cred.cause?.possibilities).toHaveLength(4)
+    }
+    expect(opaque401Possibilities("required")[0]).toMatch(/MFA/)
+    expect(opaque401Possibilities("optional")[0]).toMatch(/wrong username or password/)
+    expect(opaque401Possibilities("unknown")[0]).toMatch(/wrong username or password/)
+    expect(diagnoseMfa(opaque, "unknown").remediation?.steps[0]).toMatch(/Settings > Advanced > Platform security/)
+  })
+
+  it("gives MFA remediation by setting", () => {
+    const mfa = classifyBasicSignIn(Either.right(res(401, xmlEx("MfaEnabled", "MFA"), basic)))
+    const optional = diagnoseMfa(mfa, "optional")
+    expect(optional.status).toBe("fail")
+    expect(optional.remediation?.steps.join(" ")).toMatch(/own Contact record, Security tab/)
+    const required = diagnoseMfa(mfa, "required")
+    expect(required.remediation?.steps.join(" ")).toMatch(/Integration Account/)
+    expect(required.remediation?.steps.join(" ")).toMatch(/Settings > Administrators > New Administrator/)
+    expect(required.remediation?.steps.join(" ")).not.toMatch(/own Contact record/)
+    const cred = diagnoseCredentials(mfa, "required")
+    expect(cred).toMatchObject({ status: "skipped", blockedBy: ["basic.mfa"] })
+  })
+})
+
+const client = (o: Partial<OAuthClient> = {}): OAuthClient => ({
+  clientId: "c1",
+  clientSecret: null,
+  redirectUri: "https://app.example/cb",
+  scopes: ["openid", "profile", "offline_access", "all_claims"],
+  scopesGiven: true,
+  accessToken: null,
+  refreshToken: null,
+  allowRefresh: false,
+  ...o
+})
+const page = (code: string, desc: string) =>
+  res(400, `<html><p class="error-code">${code}</p><p class="error-description">${desc}</p></html>`, {
+    "content-type": "text/html"
+  })
+const signin = res(302, "", { location: "/acme/oauth/account/login?signin=ab" })
+const tokenRes = (status: number, error: string) => res(status, JSON.stringify({ error }), { "content-type": "application/json" })
+
+describe("the OAuth probes combined", () => {
+  const A = {
+    signin: classifyAuthorize(Either.right(signin), "https://app.example/cb"),
+    unknown: classifyAuthorize(Either.right(page("unauthorized_client", "Unknown client or client not enabled.")), null),
+    pending: classifyAuthorize(
+      Either.right(page("unauthorized_client", "The client is registered but not approved.")),
+      null
+    ),
+    badRedirect: classifyAuthorize(
+      Either.right(page("invalid_request", "The redirect_uri is not registered for this client.")),
+      null
+    ),
+    scope: classifyAuthorize(
+      Either.right(res(302, "", { location: "https://app.example/cb?error=invalid_scope&state=x" })),
+      "https://app.example/cb"
+    )
+  }
+  const T = {
+    grant: classifyToken(Either.right(tokenRes(400, "invalid_grant"))),
+    client: classifyToken(Either.right(tokenRes(401, "invalid_client"))),
+    unauthorized: classifyToken(Either.right(tokenRes(400, "unauthorized_client")))
+  }
+
+  it("classifies the authorize answers", () => {
+    expect(A.signin._tag).toBe("signin")
+    expect(A.unknown).toMatchObject({ _tag: "error_page", error: "unauthorized_client", aboutApproval: false })
+    expect(A.pending).toMatchObject({ _tag: "error_page", aboutApproval: true })
+    expect(A.badRedirect).toMatchObject({ _tag: "error_page", error: "invalid_request", aboutRedirect: true })
+    expect(A.scope).toMatchObject({ _tag: "redirect_error", error: "invalid_scope" })
+    expect(classifyAuthorize(Either.right(res(404, "")), null)._tag).toBe("not_found")
+    expect(classifyToken(Either.right(res(401, "")))._tag).toBe("invalid_client")
+  })
+
+  it("decides registered / approved / secret / redirect-uri in each combination", () => {
+    const o = client()
+    // ready
+    expect(diagnoseRegistered(A.signin, T.grant, o).status).toBe("pass")
+    expect(diagnoseApproved(A.signin, T.grant, o).status).toBe("pass")
+    expect(diagnoseSecret(T.grant, o).status).toBe("pass")
+    expect(diagnoseRedirectUri(A.signin, o).status).toBe("pass")
+    // pending, dialect unauthorized_client
+    expect(diagnoseRegistered(A.pending, T.unauthorized, o).status).toBe("pass")
+    expect(diagnoseApproved(A.pending, T.unauthorized, o).cause?.code).toBe("client_not_approved")
+    expect(diagnoseSecret(T.unauthorized, o).status).toBe("pass")
+    expect(diagnoseRedirectUri(A.pending, o)).toMatchObject({ status: "skipped", blockedBy: ["oauth.client.approved"] })
+    // pending, dialect login_then_denied
+    expect(diagnoseApproved(A.signin, T.unauthorized, o).status).toBe("fail")
+    // unknown client, or pending in dialect invalid_client: indistinguishable
+    const reg = diagnoseRegistered(A.unknown, T.client, o)
+    expect(reg.cause?.code).toBe("client_not_recognised")
+    expect(reg.cause?.possibilities?.join(" ")).toMatch(/not approved/)
+    expect(reg.remediation?.steps.join(" ")).toMatch(/apisupport@arlo\.co/)
+    // wrong secret
+    expect(diagnoseRegistered(A.signin, T.client, o).status).toBe("pass")
+    expect(diagnoseSecret(T.client, o).cause?.code).toBe("secret_rejected")
+    expect(diagnoseApproved(A.signin, T.client, o)).toMatchObject({ status: "skipped", blockedBy: ["oauth.client.secret"] })
+    // bad redirect URI
+    expect(diagnoseRegistered(A.badRedirect, T.grant, o).status).toBe("pass")
+    expect(diagnoseRedirectUri(A.badRedirect, o).cause?.code).toBe("redirect_uri_not_registered")
+    // no secret
+    expect(diagnoseSecret({ _tag: "not_sent" }, o).cause?.code).toBe("secret_missing")
+    expect(diagnoseRegistered(A.unknown, { _tag: "not_sent" }, o).status).toBe("fail")
+  })
+
+  it("checks redirect URIs statically", () => {
+    expect(redirectUriProblem("https://app.example/cb")).toBeNull()
+    expect(redirectUriProblem("http://localhost:3000/cb")).toBeNull()
+    expect(redirectUriProblem("http://app.example/cb")?.code).toBe("redirect_uri_not_https")
+    expect(redirectUriProblem("/cb")?.code).toBe("redirect_uri_not_absolute")
+    expect(redirectUriProblem(null)?.code).toBe("redirect_uri_missing")
+    expect(diagnoseRedirectUri(A.signin, client({ redirectUri: "http://app.example/cb" })).status).toBe("fail")
+  })
+
+  it("checks scopes statically", () => {
+    expect(diagnoseScopes(client()).status).toBe("pass")
+    expect(diagnoseScopes(client({ scopes: ["openid", "all_claims"] })).cause?.code).toBe("scope_required_missing")
+    expect(diagnoseScopes(client({ scopes: ["openid", "profile", "offline_access"] })).cause?.code).toBe("scope_no_data")
+    expect(diagnoseScopes(client({ scopes: ["openid", "profile", "events"] })).cause?.code).toBe("scope_no_offline_access")
+    expect(diagnoseScopes(client({ scopes: ["openid", "profile", "events", "offline_access", "bogus"] })).cause?.code).toBe(
+      "scope_unknown"
+    )
+    expect(diagnoseScopes(client({ scopesGiven: false })).cause?.code).toBe("scopes_not_given")
+    expect(diagnoseScopes(client({ scopes: ["openid", "profile", "all_claims", "offline_access", "write"] })).summary).toMatch(
+      /write is requested/
+    )
+  })
+})
+
+describe("ArloHttp helpers", () => {
+  it("redacts secret query values in evidence", () => {
+    expect(displayQuery("?code=abc&state=1&client_secret=s&filter=Email%20eq%20%27a%27")).toBe(
+      "?code=REDACTED&state=1&client_secret=REDACTED&filter=Email eq 'a'"
+    )
+    expect(displayQuery("")).toBe("")
+  })
+
+  it("reads Retry-After as seconds or a date", () => {
+    expect(parseRetryAfter("60", 0)).toBe(60)
+    expect(parseRetryAfter(new Date(10_000).toUTCString(), 0)).toBe(10)
+    expect(parseRetryAfter("soon", 0)).toBeNull()
+    expect(parseRetryAfter(undefined, 0)).toBeNull()
+  })
+
+  it("classifies transport errors by their cause chain", () => {
+    const wrap = (code: string) => ({ cause: new Error("fetch failed", { cause: Object.assign(new Error(code), { code }) }) })
+    expect(classifyTransport(wrap("ENOTFOUND"), "connect")).toMatchObject({ code: "dns_not_found", retryable: false })
+    expect(classifyTransport(wrap("ECONNREFUSED"), "connect")).toMatchObject({ code: "connection_refused", retryable: false })
+    expect(classifyTransport(wrap("UND_ERR_SOCKET"), "connect")).toMatchObject({ code: "connection_reset", retryable: true })
+    expect(classifyTransport(wrap("DEPTH_ZERO_SELF_SIGNED_CERT"), "connect")).toMatchObject({ code: "tls", retryable: false })
+    expect(classifyTransport(wrap("UND_ERR_CONNECT_TIMEOUT"), "connect")).toMatchObject({ code: "timeout", retryable: true })
+    expect(classifyTransport(new Error("terminated"), "body")).toMatchObject({ code: "connection_reset" })
+  })
+
+  it("says a DNS miss on NAME.arlo.co means a wrong platform name", () => {
+    expect(dnsNotFound("acmee.arlo.co", []).summary).toBe("No platform named 'acmee': acmee.arlo.co does not resolve.")
+    expect(dnsNotFound("proxy.example", []).remediation?.who).toBe("network-administrator")
+  })
+})
