@@ -2,6 +2,7 @@
 import { writeFileSync } from "node:fs"
 import { eventJsonSchema, reportJsonSchema } from "../dist/index.js"
 
-const write = (file, schema) => writeFileSync(new URL(`../${file}`, import.meta.url), `${JSON.stringify(schema, null, 2)}\n`)
+const write = (file, schema) =>
+  writeFileSync(new URL(`../${file}`, import.meta.url), `${JSON.stringify(schema, null, 2)}\n`)
 write("report.schema.json", reportJsonSchema())
 write("events.schema.json", eventJsonSchema())

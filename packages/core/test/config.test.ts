@@ -39,7 +39,10 @@ describe("target rule", () => {
   })
 
   it("accepts https base URLs, normalises the trailing slash and the API path", () => {
-    expect(ok(targetFromBaseUrl("https://acme.arlo.co/"))).toEqual({ baseUrl: "https://acme.arlo.co", platform: "acme" })
+    expect(ok(targetFromBaseUrl("https://acme.arlo.co/"))).toEqual({
+      baseUrl: "https://acme.arlo.co",
+      platform: "acme"
+    })
     expect(ok(targetFromBaseUrl("https://acme.arlo.co/api/2012-02-01/auth/resources/")).baseUrl).toBe(
       "https://acme.arlo.co"
     )
@@ -51,7 +54,12 @@ describe("target rule", () => {
   })
 
   it("allows http only on loopback hosts", () => {
-    for (const u of ["http://127.0.0.1:8080/acme", "http://localhost:3000", "http://[::1]:9000/x", "http://127.9.8.7"]) {
+    for (const u of [
+      "http://127.0.0.1:8080/acme",
+      "http://localhost:3000",
+      "http://[::1]:9000/x",
+      "http://127.9.8.7"
+    ]) {
       expect(Either.isRight(targetFromBaseUrl(u)), u).toBe(true)
     }
     const e = targetFromBaseUrl("http://acme.arlo.co")
@@ -159,8 +167,14 @@ describe("resolveConfig", () => {
       [{ env: { ARLO_PLATFORM: "acme" } }, /No credentials/],
       [{ env: { ARLO_PLATFORM: "acme", ARLO_USERNAME: "u" } }, /ARLO_PASSWORD/],
       [{ env: { ARLO_PLATFORM: "acme", ARLO_PASSWORD: "p" } }, /ARLO_USERNAME/],
-      [{ env: { ARLO_PLATFORM: "acme", ARLO_CLIENT_SECRET: "x", ARLO_USERNAME: "u", ARLO_PASSWORD: "p" } }, /ARLO_CLIENT_SECRET was given without a client id/],
-      [{ env: { ...env, ARLO_MFA_SETTING: "sometimes" } }, /ARLO_MFA_SETTING must be one of optional, required, unknown/],
+      [
+        { env: { ARLO_PLATFORM: "acme", ARLO_CLIENT_SECRET: "x", ARLO_USERNAME: "u", ARLO_PASSWORD: "p" } },
+        /ARLO_CLIENT_SECRET was given without a client id/
+      ],
+      [
+        { env: { ...env, ARLO_MFA_SETTING: "sometimes" } },
+        /ARLO_MFA_SETTING must be one of optional, required, unknown/
+      ],
       [{ env: { ...env, ARLO_EXPECT_ACCESS: "admin" } }, /ARLO_EXPECT_ACCESS must be one of full, presenter/],
       [{ env, options: { timeoutMs: 0 } }, /timeoutMs must be a whole number/],
       [{ env, options: { concurrency: 1.5 } }, /concurrency must be a whole number/],
@@ -177,7 +191,9 @@ describe("resolveConfig", () => {
   })
 
   it("expands groups in only/skip and keeps catalogue order", () => {
-    const c = ok(fromOptions({ platform: "acme", username: "u", password: "p", only: ["policy", "basic.mfa,target.url"] }))
+    const c = ok(
+      fromOptions({ platform: "acme", username: "u", password: "p", only: ["policy", "basic.mfa,target.url"] })
+    )
     expect(c.only).toEqual(["target.url", "basic.mfa", "policy.basic-auth", "policy.rate-limit"])
     const s = ok(fromOptions({ platform: "acme", username: "u", password: "p", skip: ["oauth.*"] }))
     expect(s.skip).toHaveLength(7)

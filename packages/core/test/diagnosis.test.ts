@@ -2,6 +2,7 @@ import { Either } from "effect"
 import { describe, expect, it } from "vitest"
 import type { ArloResponse } from "../src/ArloHttp.js"
 import { classifyTransport, displayQuery, HttpFailure, parseRetryAfter } from "../src/ArloHttp.js"
+import type { OAuthClient } from "../src/Config.js"
 import { diagnoseCredentials, diagnoseMfa, opaque401Possibilities } from "../src/checks/Basic.js"
 import {
   classifyAuthorize,
@@ -14,7 +15,6 @@ import {
   redirectUriProblem
 } from "../src/checks/OAuth.js"
 import { dnsNotFound } from "../src/checks/Target.js"
-import type { OAuthClient } from "../src/Config.js"
 import { classifyBasicSignIn } from "../src/internal/probes.js"
 
 const res = (status: number, body = "", headers: Record<string, string> = {}): ArloResponse => ({
@@ -35,9 +35,9 @@ describe("the 401/403 classifier", () => {
     expect(c(res(401, xmlEx("Unauthorized", "Multi-factor authentication blocks this sign-in"), basic))).toBe("mfa")
     expect(c(res(401, xmlEx("AccountLocked", "The user account is locked."), basic))).toBe("locked")
     expect(c(res(401, xmlEx("Unauthorized", "Your account has been locked out"), basic))).toBe("locked")
-    expect(c(res(401, xmlEx("Unauthorized", "Authentication failed. The credentials supplied are invalid."), basic))).toBe(
-      "rejected"
-    )
+    expect(
+      c(res(401, xmlEx("Unauthorized", "Authentication failed. The credentials supplied are invalid."), basic))
+    ).toBe("rejected")
     expect(c(res(401, "", basic))).toBe("rejected")
     expect(c(res(403, xmlEx("Forbidden", "no API access")))).toBe("forbidden")
     expect(c(res(200, "<Resources/>"))).toBe("accepted")
@@ -95,12 +95,16 @@ const page = (code: string, desc: string) =>
     "content-type": "text/html"
   })
 const signin = res(302, "", { location: "/acme/oauth/account/login?signin=ab" })
-const tokenRes = (status: number, error: string) => res(status, JSON.stringify({ error }), { "content-type": "application/json" })
+const tokenRes = (status: number, error: string) =>
+  res(status, JSON.stringify({ error }), { "content-type": "application/json" })
 
 describe("the OAuth probes combined", () => {
   const A = {
     signin: classifyAuthorize(Either.right(signin), "https://app.example/cb"),
-    unknown: classifyAuthorize(Either.right(page("unauthorized_client", "Unknown client or client not enabled.")), null),
+    unknown: classifyAuthorize(
+      Either.right(page("unauthorized_client", "Unknown client or client not enabled.")),
+      null
+    ),
     pending: classifyAuthorize(
       Either.right(page("unauthorized_client", "The client is registered but not approved.")),
       null
@@ -152,7 +156,10 @@ describe("the OAuth probes combined", () => {
     // wrong secret
     expect(diagnoseRegistered(A.signin, T.client, o).status).toBe("pass")
     expect(diagnoseSecret(T.client, o).cause?.code).toBe("secret_rejected")
-    expect(diagnoseApproved(A.signin, T.client, o)).toMatchObject({ status: "skipped", blockedBy: ["oauth.client.secret"] })
+    expect(diagnoseApproved(A.signin, T.client, o)).toMatchObject({
+      status: "skipped",
+      blockedBy: ["oauth.client.secret"]
+    })
     // bad redirect URI
     expect(diagnoseRegistered(A.badRedirect, T.grant, o).status).toBe("pass")
     expect(diagnoseRedirectUri(A.badRedirect, o).cause?.code).toBe("redirect_uri_not_registered")
@@ -173,15 +180,19 @@ describe("the OAuth probes combined", () => {
   it("checks scopes statically", () => {
     expect(diagnoseScopes(client()).status).toBe("pass")
     expect(diagnoseScopes(client({ scopes: ["openid", "all_claims"] })).cause?.code).toBe("scope_required_missing")
-    expect(diagnoseScopes(client({ scopes: ["openid", "profile", "offline_access"] })).cause?.code).toBe("scope_no_data")
-    expect(diagnoseScopes(client({ scopes: ["openid", "profile", "events"] })).cause?.code).toBe("scope_no_offline_access")
-    expect(diagnoseScopes(client({ scopes: ["openid", "profile", "events", "offline_access", "bogus"] })).cause?.code).toBe(
-      "scope_unknown"
+    expect(diagnoseScopes(client({ scopes: ["openid", "profile", "offline_access"] })).cause?.code).toBe(
+      "scope_no_data"
     )
+    expect(diagnoseScopes(client({ scopes: ["openid", "profile", "events"] })).cause?.code).toBe(
+      "scope_no_offline_access"
+    )
+    expect(
+      diagnoseScopes(client({ scopes: ["openid", "profile", "events", "offline_access", "bogus"] })).cause?.code
+    ).toBe("scope_unknown")
     expect(diagnoseScopes(client({ scopesGiven: false })).cause?.code).toBe("scopes_not_given")
-    expect(diagnoseScopes(client({ scopes: ["openid", "profile", "all_claims", "offline_access", "write"] })).summary).toMatch(
-      /write is requested/
-    )
+    expect(
+      diagnoseScopes(client({ scopes: ["openid", "profile", "all_claims", "offline_access", "write"] })).summary
+    ).toMatch(/write is requested/)
   })
 })
 
@@ -201,12 +212,26 @@ describe("ArloHttp helpers", () => {
   })
 
   it("classifies transport errors by their cause chain", () => {
-    const wrap = (code: string) => ({ cause: new Error("fetch failed", { cause: Object.assign(new Error(code), { code }) }) })
+    const wrap = (code: string) => ({
+      cause: new Error("fetch failed", { cause: Object.assign(new Error(code), { code }) })
+    })
     expect(classifyTransport(wrap("ENOTFOUND"), "connect")).toMatchObject({ code: "dns_not_found", retryable: false })
-    expect(classifyTransport(wrap("ECONNREFUSED"), "connect")).toMatchObject({ code: "connection_refused", retryable: false })
-    expect(classifyTransport(wrap("UND_ERR_SOCKET"), "connect")).toMatchObject({ code: "connection_reset", retryable: true })
-    expect(classifyTransport(wrap("DEPTH_ZERO_SELF_SIGNED_CERT"), "connect")).toMatchObject({ code: "tls", retryable: false })
-    expect(classifyTransport(wrap("UND_ERR_CONNECT_TIMEOUT"), "connect")).toMatchObject({ code: "timeout", retryable: true })
+    expect(classifyTransport(wrap("ECONNREFUSED"), "connect")).toMatchObject({
+      code: "connection_refused",
+      retryable: false
+    })
+    expect(classifyTransport(wrap("UND_ERR_SOCKET"), "connect")).toMatchObject({
+      code: "connection_reset",
+      retryable: true
+    })
+    expect(classifyTransport(wrap("DEPTH_ZERO_SELF_SIGNED_CERT"), "connect")).toMatchObject({
+      code: "tls",
+      retryable: false
+    })
+    expect(classifyTransport(wrap("UND_ERR_CONNECT_TIMEOUT"), "connect")).toMatchObject({
+      code: "timeout",
+      retryable: true
+    })
     expect(classifyTransport(new Error("terminated"), "body")).toMatchObject({ code: "connection_reset" })
   })
 

@@ -1,7 +1,8 @@
 import { describe, expect, it } from "vitest"
+import { gate } from "../src/Engine.js"
 import {
-  applyEvent,
   type AuditEvent,
+  applyEvent,
   buildReport,
   type CheckId,
   type CheckResult,
@@ -14,7 +15,6 @@ import {
   summaryOf,
   verdictOf
 } from "../src/index.js"
-import { gate } from "../src/Engine.js"
 
 const result = (id: CheckId, status: CheckResult["status"], blockedBy: Array<CheckId> = []): CheckResult => ({
   id,
@@ -37,11 +37,7 @@ describe("gate", () => {
   })
 
   it("skips with the root causes, never the intermediate skipped ones", () => {
-    const g = gate(
-      definition("roles.administrator"),
-      () => result("roles.api-user", "skipped", ["basic.mfa"]),
-      all
-    )
+    const g = gate(definition("roles.administrator"), () => result("roles.api-user", "skipped", ["basic.mfa"]), all)
     expect(g).not.toBe("run")
     if (g !== "run") expect(g).toMatchObject({ status: "skipped", blockedBy: ["basic.mfa"] })
     const failed = gate(definition("basic.credentials"), () => result("target.reachable", "error"), all)
@@ -103,7 +99,12 @@ describe("verdict and the event fold", () => {
 
   it("folds events into the report", () => {
     const results = [result("basic.mfa", "pass"), result("target.url", "warn")]
-    const target = { baseUrl: "https://acme.arlo.co", platform: "acme", authMethods: ["basic" as const], credentials: [] }
+    const target = {
+      baseUrl: "https://acme.arlo.co",
+      platform: "acme",
+      authMethods: ["basic" as const],
+      credentials: []
+    }
     const report = buildReport({
       target,
       startedAt: "2026-01-01T00:00:00.000Z",

@@ -30,7 +30,9 @@ describe("Xml", () => {
   })
 
   it("reads ApiException, Roles, fields, CDATA, comments and character references", () => {
-    expect(apiException(parsed("<ApiException><Code>MfaEnabled</Code><Message>MFA &amp; API</Message></ApiException>"))).toEqual({
+    expect(
+      apiException(parsed("<ApiException><Code>MfaEnabled</Code><Message>MFA &amp; API</Message></ApiException>"))
+    ).toEqual({
       code: "MfaEnabled",
       message: "MFA & API"
     })
@@ -38,7 +40,9 @@ describe("Xml", () => {
       "API User",
       "Administrator"
     ])
-    const e = parsed("<Event><EventID>1</EventID><Notes><![CDATA[<b>x</b>]]></Notes><Cost>&#36;5&#x21;</Cost><Link rel='self' href='x'/></Event>")
+    const e = parsed(
+      "<Event><EventID>1</EventID><Notes><![CDATA[<b>x</b>]]></Notes><Cost>&#36;5&#x21;</Cost><Link rel='self' href='x'/></Event>"
+    )
     expect(fieldNames(e)).toEqual(["EventID", "Notes", "Cost"])
     expect(text(e.children[1] as never)).toBe("<b>x</b>")
     expect(text(e.children[2] as never)).toBe("$5!")
@@ -56,7 +60,16 @@ describe("Xml", () => {
   })
 
   it("turns garbage into a typed error", () => {
-    for (const bad of ["", "not xml", "<a>", "<a></b>", "<a x=1/>", "<a/><b/>", "<Events>\n  <Link href=\"broken>\n", "<a x='1' x='2'/>"]) {
+    for (const bad of [
+      "",
+      "not xml",
+      "<a>",
+      "<a></b>",
+      "<a x=1/>",
+      "<a/><b/>",
+      '<Events>\n  <Link href="broken>\n',
+      "<a x='1' x='2'/>"
+    ]) {
       const r = parseXml(bad)
       expect(Either.isLeft(r), bad).toBe(true)
       if (Either.isLeft(r)) expect(r.left._tag).toBe("XmlParseError")
@@ -76,10 +89,15 @@ describe("Xml", () => {
       { numRuns: 500 }
     )
     fc.assert(
-      fc.property(fc.array(fc.constantFrom("<", ">", "/", "a", "=", '"', "&", ";", "!", "?", "[", " ", "#", "x"), { maxLength: 60 }), (cs) => {
-        const r = parseXml(cs.join(""))
-        return Either.isLeft(r) || Either.isRight(r)
-      }),
+      fc.property(
+        fc.array(fc.constantFrom("<", ">", "/", "a", "=", '"', "&", ";", "!", "?", "[", " ", "#", "x"), {
+          maxLength: 60
+        }),
+        (cs) => {
+          const r = parseXml(cs.join(""))
+          return Either.isLeft(r) || Either.isRight(r)
+        }
+      ),
       { numRuns: 1000 }
     )
   })
