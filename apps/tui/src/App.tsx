@@ -3,12 +3,12 @@
  * chooses the view. The only place the app exits from.
  */
 import type { AuditEvent, CheckId, CheckResult, Report } from "@arlo-ready/core"
-import { useApp, useInput, useStdout } from "ink"
+import { type Key, useApp, useInput, useStdout } from "ink"
 import { useCallback, useEffect, useReducer, useRef, useState } from "react"
 import { Checklist } from "./Checklist.js"
 import { Details, detailsLines, detailsRoom } from "./Details.js"
 import { displayPath, exportReport } from "./Export.js"
-import { initialState, reducer, results, type State, selectedRow } from "./State.js"
+import { type Action, initialState, type Row, reducer, results, type State, selectedRow } from "./State.js"
 
 /** What a run asks of the engine: all checks (`ids` null) or a subset, with the results so far. */
 export interface RunSpec {
@@ -75,6 +75,79 @@ const useClock = (active: boolean, tickMs: number): number => {
   return now
 }
 
+const noKey: Key = {
+  upArrow: false,
+  downArrow: false,
+  leftArrow: false,
+  rightArrow: false,
+  pageDown: false,
+  pageUp: false,
+  home: false,
+  end: false,
+  return: false,
+  escape: false,
+  ctrl: false,
+  shift: false,
+  tab: false,
+  backspace: false,
+  delete: false,
+  meta: false,
+  super: false,
+  hyper: false,
+  capsLock: false,
+  numLock: false
+}
+
+/** The key of one plain character of a multi-character read. */
+const charKey = (ch: string): Key => ({
+  ...noKey,
+  return: ch === "\r" || ch === "\n",
+  tab: ch === "\t",
+  backspace: ch === "\b",
+  delete: ch === "\u007f",
+  shift: /[A-Z]/.test(ch)
+})
+
+/** What a key asks for: a state change, or one of the things only the app can do. */
+export type KeyCommand = Action | "quit" | "interrupt" | "export" | null
+
+/** Maps a key to what it does on the current screen. */
+export const keyCommand = (
+  state: State,
+  input: string,
+  key: Key,
+  layout: {
+    readonly targets: number
+    readonly details: (row: Row) => { readonly room: number; readonly max: number }
+  }
+): KeyCommand => {
+  if (key.ctrl && input === "c") return "interrupt"
+  if (input === "q") return "quit"
+  if (input === "e") return "export"
+  if (input === "r") return { type: "rerun", scope: "selected" }
+  if (input === "R") return { type: "rerun", scope: "not_passing" }
+  if ((input === "p" || key.tab) && layout.targets > 1) {
+    const step = key.shift ? layout.targets - 1 : 1
+    return { type: "switch_target", target: (state.target + step) % layout.targets }
+  }
+  const row = selectedRow(state)
+  if (state.view === "details" && row) {
+    const { room, max } = layout.details(row)
+    if (key.escape || key.backspace || key.delete || key.leftArrow || input === "h") return { type: "close_details" }
+    if (key.upArrow || input === "k") return { type: "scroll", delta: -1, max }
+    if (key.downArrow || input === "j") return { type: "scroll", delta: 1, max }
+    if (key.pageUp) return { type: "scroll", delta: -room, max }
+    if (key.pageDown || input === " ") return { type: "scroll", delta: room, max }
+    return null
+  }
+  if (key.upArrow || input === "k") return { type: "select", delta: -1 }
+  if (key.downArrow || input === "j") return { type: "select", delta: 1 }
+  if (key.home) return { type: "select", delta: -state.ids.length }
+  if (key.end) return { type: "select", delta: state.ids.length }
+  if (key.return || key.rightArrow || input === "l") return { type: "open_details" }
+  return null
+}
+
 /** The interactive arlo-ready screen. */
 export const App = ({ targets, run, onExit, exportDir, columns, rows, tickMs = 100 }: AppProps) => {
   const { exit } = useApp()
@@ -125,37 +198,30 @@ export const App = ({ targets, run, onExit, exportDir, columns, rows, tickMs = 1
     )
   }
 
-  useInput((input, key) => {
+  const onKey = (input: string, key: Key): void => {
     // The handler of the last committed render may run before React re-subscribes the new one: read the live state.
-    const state = stateRef.current
-    if (key.ctrl && input === "c") return finish("interrupted")
-    if (input === "q") return finish("quit")
-    if (input === "r") return dispatch({ type: "rerun", scope: "selected" })
-    if (input === "R") return dispatch({ type: "rerun", scope: "not_passing" })
-    if (input === "e") return exportNow()
-    if ((input === "p" || key.tab) && targets.length > 1) {
-      const step = key.shift ? targets.length - 1 : 1
-      return dispatch({ type: "switch_target", target: (state.target + step) % targets.length })
-    }
-    if (state.view === "details") {
-      const row = selectedRow(state)
-      const total = row ? detailsLines(row, now, size.columns).length : 0
-      const room = detailsRoom(size.rows, total)
-      const max = Math.max(0, total - room)
-      if (key.escape || key.backspace || key.delete || key.leftArrow || input === "h") {
-        return dispatch({ type: "close_details" })
+    const command = keyCommand(stateRef.current, input, key, {
+      targets: targets.length,
+      details: (row) => {
+        const total = detailsLines(row, now, size.columns).length
+        const room = detailsRoom(size.rows, total)
+        return { room, max: Math.max(0, total - room) }
       }
-      if (key.upArrow || input === "k") return dispatch({ type: "scroll", delta: -1, max })
-      if (key.downArrow || input === "j") return dispatch({ type: "scroll", delta: 1, max })
-      if (key.pageUp) return dispatch({ type: "scroll", delta: -room, max })
-      if (key.pageDown || input === " ") return dispatch({ type: "scroll", delta: room, max })
+    })
+    if (command === null) return
+    if (command === "interrupt") finish("interrupted")
+    else if (command === "quit") finish("quit")
+    else if (command === "export") exportNow()
+    else dispatch(command)
+  }
+
+  useInput((input, key) => {
+    // Keys typed faster than a read (or pasted) arrive together: take them one by one.
+    if (input.length > 1 && !key.ctrl && !key.meta) {
+      for (const ch of input) onKey(ch, charKey(ch))
       return
     }
-    if (key.upArrow || input === "k") return dispatch({ type: "select", delta: -1 })
-    if (key.downArrow || input === "j") return dispatch({ type: "select", delta: 1 })
-    if (key.home) return dispatch({ type: "select", delta: -state.ids.length })
-    if (key.end) return dispatch({ type: "select", delta: state.ids.length })
-    if (key.return || key.rightArrow || input === "l") return dispatch({ type: "open_details" })
+    onKey(input, key)
   })
 
   const row = selectedRow(state)

@@ -2,15 +2,7 @@
 import { definition, groupTitles } from "@arlo-ready/core"
 import { type Line, Lines, line, type Segment } from "./internal/Lines.js"
 import { width as cols, duration, pad, truncate, wrap } from "./internal/Text.js"
-import {
-  spinnerFrames,
-  statusColor,
-  statusGlyph,
-  statusWord,
-  verdictColor,
-  verdictGlyph,
-  verdictText
-} from "./internal/Theme.js"
+import { spinnerFrames, statusColor, statusGlyph, verdictColor, verdictGlyph, verdictText } from "./internal/Theme.js"
 import { groups, progress, type Row, type RowStatus, type State, verdict } from "./State.js"
 
 /** What the checklist needs besides the state. */
@@ -49,11 +41,18 @@ const rollup = (rows: ReadonlyArray<Row>, status: RowStatus): string => {
     return `${done}/${rows.length}`
   }
   const count = (s: RowStatus) => rows.filter((r) => r.status === s).length
-  const parts = (["fail", "error", "warn", "skipped"] as const)
-    .filter((s) => count(s) > 0)
-    .map((s) => `${count(s)} ${s === "error" ? "undecided" : statusWord[s]}`)
-  if (parts.length > 0) return parts.join(", ")
-  return rows.every((r) => r.status === "not_applicable") ? "not applicable" : "ok"
+  const words: ReadonlyArray<[RowStatus, string]> = [
+    ["fail", "failed"],
+    ["error", "undecided"],
+    ["warn", "warning"],
+    ["skipped", "blocked"],
+    ["pass", "passed"],
+    ["not_applicable", "n/a"]
+  ]
+  return words
+    .filter(([s]) => count(s) > 0)
+    .map(([s, w]) => `${count(s)} ${w}${s === "warn" && count(s) > 1 ? "s" : ""}`)
+    .join(", ")
 }
 
 /** The header: which target, and how to switch when there are several. */
@@ -161,10 +160,10 @@ export const verdictLines = (state: State, frame: Frame): Array<Line> => {
 
 /** The key help for the list. */
 export const listHelp = (frame: Frame): string => {
-  const switching = frame.targets.length > 1 ? " p next" : ""
+  const switching = frame.targets.length > 1 ? (frame.width >= 80 ? "  p next" : " p:next") : ""
   return frame.width >= 80
     ? `↑↓ select  enter details  r re-run  R re-run failing  e export${switching}  q quit`
-    : `↑↓ enter r R:re-run e:export${switching} q:quit`
+    : `↑↓ ⏎ r/R:re-run e:export${switching} q:quit`
 }
 
 /** The list screen. */

@@ -103,11 +103,11 @@ describe("App: the checklist", () => {
     expect(screen).toMatch(/! Rate limit\s+The platform answered 503 twice\./)
     expect(screen).toMatch(/– OAuth server\s+No OAuth client was given\./)
     expect(screen).toMatch(/○ API User role\s+blocked by basic\.mfa/)
-    expect(screen).toMatch(/✔ Target\s+ok/)
-    expect(screen).toMatch(/✖ Basic auth\s+1 fail/)
-    expect(screen).toMatch(/○ Roles\s+3 blocked/)
-    expect(screen).toMatch(/– OAuth\s+not applicable/)
-    expect(screen).toMatch(/! Policy\s+1 undecided, 1 warning/)
+    expect(screen).toMatch(/✔ Target\s+2 passed\n/)
+    expect(screen).toMatch(/✖ Basic auth\s+1 failed, 1 passed\n/)
+    expect(screen).toMatch(/○ Roles\s+3 blocked\n/)
+    expect(screen).toMatch(/– OAuth\s+7 n\/a\n/)
+    expect(screen).toMatch(/! Policy\s+1 undecided, 1 warning\n/)
     expect(screen).toContain("✖ Verdict: NOT READY  1 failed, 1 undecided, 1 warning, 3 blocked, 3 passed")
   })
 
@@ -137,6 +137,23 @@ describe("App: the checklist", () => {
     await t.waitFor((s) => selectedLine(s).includes("Basic credentials"), "selection on Basic credentials")
     await t.press("k")
     await t.waitFor((s) => selectedLine(s).includes("Platform reachable"), "selection back up")
+  })
+
+  it("takes keys that arrive in one read one by one", async () => {
+    const t = mount()
+    t.emit(runEvents(mfaResults()))
+    await t.waitText("Verdict")
+    await t.press("jjj\r")
+    await t.waitText("How to fix it")
+  })
+
+  it("separates the header, the list and the verdict with blank lines", async () => {
+    const t = mount()
+    t.emit(runEvents(mfaResults()))
+    const lines = (await t.waitText("Verdict")).split("\n")
+    expect(lines[2]).toBe("")
+    expect(lines.at(-3)).toBe("")
+    expect(lines.at(-2)).toMatch(/^✖ Verdict/)
   })
 
   it("keeps the selection in view on a short terminal", async () => {
@@ -238,7 +255,8 @@ describe("App: keys", () => {
     )
     const screen = await t.waitText("Verdict: INCOMPLETE")
     expect(screen).toMatch(/✔ MFA and API sign-in\s+MFA does not block API sign-in\./)
-    expect(screen).toMatch(/✔ Basic auth\s+ok/)
+    expect(screen).toMatch(/✔ Basic auth\s+2 passed\n/)
+    expect(screen).toMatch(/– Roles\s+2 passed, 1 n\/a\n/)
   })
 
   it("R re-runs everything that is not passing", async () => {

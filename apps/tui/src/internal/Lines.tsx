@@ -25,7 +25,7 @@ export const Lines = ({ lines }: { readonly lines: ReadonlyArray<Line> }) => (
   <Box flexDirection="column">
     {lines.map((l) => (
       <Text key={l.key} wrap="truncate-end">
-        {l.segments.length === 0
+        {l.segments.every((s) => s.text === "")
           ? " "
           : l.segments.map((s, i) => (
               <Text

@@ -1,0 +1,63 @@
+/**
+ * The interactive front end: Ink mounted inside the Effect program. Every run is a fiber of the
+ * program's scope, so Ctrl+C, `q` or a signal interrupt the runs (aborting their requests) and the
+ * finalizers unmount Ink, which restores the terminal.
+ */
+import type { FailOn } from "@arlo-ready/cli-kit"
+import { Deferred, Effect, Exit, Fiber, FiberSet, Stream } from "effect"
+import { render } from "ink"
+import { App, type Outcome, type RunAudit } from "./App.js"
+import { type Audit, exitCodeOf, runEvents } from "./Session.js"
+
+export interface InteractiveOptions {
+  readonly failOn: FailOn
+  readonly exportDir: string
+}
+
+/** Runs the screen until the user quits; returns the exit code. */
+export const interactive = (audits: ReadonlyArray<Audit>, options: InteractiveOptions) =>
+  Effect.scoped(
+    Effect.gen(function* () {
+      const runFork = yield* FiberSet.makeRuntime<never>()
+      const done = yield* Deferred.make<Outcome>()
+
+      const run: RunAudit = (spec, handlers) => {
+        const audit = audits[spec.target]
+        if (!audit) return () => {}
+        const fiber = runFork(
+          runEvents(audit.config, { ids: spec.ids, previous: spec.previous }).pipe(
+            Stream.runForEach((event) => Effect.sync(() => handlers.event(event))),
+            Effect.catchAllDefect((defect) =>
+              Effect.sync(() =>
+                handlers.fail(`The audit stopped: ${defect instanceof Error ? defect.message : String(defect)}`)
+              )
+            )
+          )
+        )
+        return () => {
+          Effect.runFork(Fiber.interrupt(fiber))
+        }
+      }
+
+      yield* Effect.acquireRelease(
+        Effect.sync(() =>
+          render(
+            <App
+              targets={audits.map((a) => a.label)}
+              run={run}
+              exportDir={options.exportDir}
+              onExit={(outcome) => Deferred.unsafeDone(done, Exit.succeed(outcome))}
+            />,
+            { exitOnCtrlC: false, patchConsole: false }
+          )
+        ),
+        (ink) =>
+          Effect.promise(async () => {
+            ink.unmount()
+            await ink.waitUntilExit().catch(() => undefined)
+          })
+      )
+      const outcome = yield* Deferred.await(done)
+      return exitCodeOf(outcome, options.failOn)
+    })
+  )

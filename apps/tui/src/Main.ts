@@ -1,0 +1,176 @@
+/**
+ * The `arlo-ready` command: the flags shared with the report app (through cli-kit), plus `--demo`,
+ * `--fail-on` and `--no-interactive`. It resolves what to audit (asking at a prompt for what is
+ * missing), then runs the interactive screen or, without a terminal, plain lines.
+ */
+import {
+  Cli,
+  detectStyle,
+  type FailOn,
+  failOnValues,
+  parseChoice,
+  resolveAudit,
+  runCli,
+  type SharedFlags,
+  sharedFlags,
+  sharedValueFlags,
+  UsageError
+} from "@arlo-ready/cli-kit"
+import { Command, Options } from "@effect/cli"
+import { Effect, Option, Redacted } from "effect"
+import { askMissing } from "./Ask.js"
+import { inCi } from "./internal/Color.js"
+import { binName, version } from "./internal/version.js"
+import { type Audit, labelOf, withPromptSources } from "./Session.js"
+import type { TargetSpec } from "./Target.js"
+
+const tuiFlags = {
+  demo: Options.text("demo").pipe(
+    Options.withPseudoName("SCENARIO"),
+    Options.withDescription(
+      "Audit the embedded Arlo platform simulator with a built-in scenario (default demo), no Arlo account needed."
+    ),
+    Options.optional
+  ),
+  failOn: Options.text("fail-on").pipe(
+    Options.withPseudoName("fail|warn"),
+    Options.withDescription("Exit 1 on failed checks only (fail, the default) or on warnings too (warn)."),
+    Options.optional
+  ),
+  noInteractive: Options.boolean("no-interactive").pipe(
+    Options.withDescription(
+      "Print plain lines as checks finish, without the interactive screen (also when stdout is not a terminal or CI is set)."
+    )
+  )
+}
+
+/** The flags of the TUI. */
+export interface TuiFlags extends SharedFlags {
+  readonly demo: Option.Option<string>
+  readonly failOn: Option.Option<string>
+  readonly noInteractive: boolean
+}
+
+/** Every long flag that takes a value (`--demo` takes an optional one). */
+export const valueFlags: ReadonlyArray<string> = [...sharedValueFlags, "--fail-on"]
+
+/** `--demo` without a scenario means `--demo demo`. */
+export const normaliseArgv = (argv: ReadonlyArray<string>): Array<string> => {
+  const out = [...argv]
+  for (let i = 2; i < out.length; i++) {
+    if (out[i] === "--") break
+    if (out[i] !== "--demo") continue
+    const next = out[i + 1]
+    if (next === undefined || next.startsWith("-")) out[i] = "--demo=demo"
+  }
+  return out
+}
+
+const some = <A>(a: A | undefined): Option.Option<A> => (a === undefined ? Option.none() : Option.some(a))
+
+/** The flags for one demo target: its target and credentials, the user's audit settings. */
+const demoFlags = (flags: TuiFlags, spec: TargetSpec): SharedFlags => {
+  const i = spec.input
+  const secret = (s: string | Redacted.Redacted<string> | undefined) =>
+    some(s === undefined ? undefined : Redacted.isRedacted(s) ? s : Redacted.make(s))
+  return {
+    ...flags,
+    platform: Option.none(),
+    baseUrl: some(i.baseUrl),
+    username: some(i.username),
+    password: secret(i.password),
+    passwordStdin: false,
+    clientId: some(i.clientId),
+    clientSecret: secret(i.clientSecret),
+    clientSecretStdin: false,
+    redirectUri: some(i.redirectUri),
+    scopes: some(typeof i.scopes === "string" ? i.scopes : i.scopes?.join(" ")),
+    accessToken: Option.none(),
+    auth: Option.none(),
+    mfaSetting: Option.orElse(flags.mfaSetting, () => some(i.mfaSetting))
+  }
+}
+
+const demoAudits = (flags: TuiFlags, scenario: string) =>
+  Effect.gen(function* () {
+    for (const [name, value] of [
+      ["--platform", flags.platform],
+      ["--base-url", flags.baseUrl]
+    ] as const) {
+      if (Option.isSome(value)) {
+        return yield* new UsageError({ message: `--demo audits the embedded simulator: leave out ${name}` })
+      }
+    }
+    const { startDemo } = yield* Effect.promise(() => import("./Demo.js"))
+    const demo = yield* startDemo(scenario)
+    if (demo.targets.length === 0) {
+      return yield* new UsageError({ message: `--demo ${scenario}: the scenario has no platform to audit` })
+    }
+    return yield* Effect.forEach(demo.targets, (spec) =>
+      resolveAudit(demoFlags(flags, spec), { env: {} }).pipe(
+        Effect.map((r): Audit => ({ label: spec.label, config: withSources(r.config, "file") }))
+      )
+    )
+  })
+
+const withSources = (config: Audit["config"], source: "file"): Audit["config"] => ({
+  ...config,
+  credentials: config.credentials.map((c) => ({ ...c, source }))
+})
+
+/** The program behind the command. */
+export const program = (flags: TuiFlags) =>
+  Effect.scoped(
+    Effect.gen(function* () {
+      const cli = yield* Cli
+      const env = process.env
+      const failOn: FailOn = Option.isSome(flags.failOn)
+        ? yield* parseChoice("--fail-on", flags.failOn.value, failOnValues)
+        : "fail"
+      const interactive = !flags.noInteractive && process.stdout.isTTY === true && !inCi(env)
+
+      let audits: ReadonlyArray<Audit>
+      if (Option.isSome(flags.demo)) {
+        audits = yield* demoAudits(flags, flags.demo.value)
+      } else {
+        const asked = process.stdin.isTTY
+          ? yield* askMissing(flags, env, { input: process.stdin, output: process.stderr })
+          : { flags, prompted: new Set<string>() }
+        const resolved = yield* resolveAudit(asked.flags, { env })
+        const typed = (w: string) =>
+          (asked.prompted.has("password") && w.startsWith("--password ")) ||
+          (asked.prompted.has("clientSecret") && w.startsWith("--client-secret "))
+        for (const warning of resolved.warnings) if (!typed(warning)) yield* cli.warn(warning)
+        const config = withPromptSources(resolved.config, asked.prompted)
+        audits = [{ label: labelOf(config), config }]
+      }
+
+      if (interactive) {
+        const { interactive: run } = yield* Effect.promise(() => import("./Interactive.js"))
+        yield* cli.setExitCode(yield* run(audits, { failOn, exportDir: process.cwd() }))
+        return
+      }
+      const { plain } = yield* Effect.promise(() => import("./Plain.js"))
+      if (audits.length > 1) {
+        yield* cli.warn(
+          `auditing ${audits[0]!.label}; ${audits.length - 1} more targets in this scenario are offered at a terminal (p switches)`
+        )
+      }
+      yield* cli.setExitCode(yield* plain(audits[0]!, { failOn, style: detectStyle(process.stdout, env) }))
+    })
+  )
+
+/** The command, for `Command.run`. */
+export const command = Command.make(binName, { ...sharedFlags, ...tuiFlags }, program).pipe(
+  Command.withDescription(
+    "Check, interactively, whether an Arlo account is ready for the REST API; fix what is not and re-check in place. Exit codes: 0 ready, 1 not ready, 2 usage error, 3 incomplete, 130 interrupted."
+  )
+)
+
+/** Runs the command line. */
+export const main = (): void =>
+  runCli({
+    name: binName,
+    valueFlags,
+    program: (argv) => Command.run(command, { name: binName, version })(normaliseArgv(argv))
+  })

@@ -1,0 +1,49 @@
+/** What a session audits and how it ends: shared by the interactive and the plain front ends. */
+import { ExitCode, exitCodeFor, type FailOn } from "@arlo-ready/cli-kit"
+import { type AuditConfig, type AuditEvent, auditStream, type CheckId, type CheckResult } from "@arlo-ready/core"
+import { FetchHttpClient } from "@effect/platform"
+import { Stream } from "effect"
+import type { Outcome } from "./App.js"
+
+/** One audit target, resolved. */
+export interface Audit {
+  readonly label: string
+  readonly config: AuditConfig
+}
+
+/** The events of a run: the whole audit, or a re-run of some checks in place keeping the other results. */
+export const runEvents = (
+  config: AuditConfig,
+  options: {
+    readonly ids?: ReadonlyArray<CheckId> | null
+    readonly previous?: ReadonlyArray<CheckResult>
+    readonly signal?: AbortSignal
+  } = {}
+): Stream.Stream<AuditEvent> =>
+  auditStream(config, {
+    ...(options.signal ? { signal: options.signal } : {}),
+    ...(options.ids ? { rerun: { ids: options.ids, previous: options.previous ?? [] } } : {})
+  }).pipe(Stream.provideLayer(FetchHttpClient.layer))
+
+/** The exit code of an interactive session, by the report app's contract. */
+export const exitCodeOf = (outcome: Outcome, failOn: FailOn): number => {
+  if (outcome.kind === "interrupted" || !outcome.finished) return ExitCode.Interrupted
+  if (outcome.report === null) return ExitCode.Incomplete
+  return exitCodeFor(outcome.report, failOn)
+}
+
+/** `acme · user@acme.example`: what the screen calls a target. */
+export const labelOf = (config: AuditConfig): string => {
+  const where = config.platform ?? new URL(config.baseUrl).host
+  const who = config.basic?.username ?? config.oauth?.clientId
+  return who ? `${where} · ${who}` : where
+}
+
+/** Marks the credentials that were typed at a prompt. */
+export const withPromptSources = (config: AuditConfig, prompted: ReadonlySet<string>): AuditConfig =>
+  prompted.size === 0
+    ? config
+    : {
+        ...config,
+        credentials: config.credentials.map((c) => (prompted.has(c.name) ? { ...c, source: "prompt" as const } : c))
+      }
