@@ -168,7 +168,7 @@ export const Scenario = Schema.Struct({
   name: Schema.NonEmptyString,
   description: Schema.String,
   latencyMs: Schema.optionalWith(NonNegativeInt, { default: () => 0 }),
-  platforms: Schema.NonEmptyArray(Platform)
+  platforms: Schema.Array(Platform).pipe(Schema.minItems(1, { message: () => "list at least one platform" }))
 }).pipe(
   Schema.filter((s) => {
     const seen = new Set<string>()

@@ -2,7 +2,7 @@
 import * as http from "node:http"
 import { HttpMiddleware, HttpServer } from "@effect/platform"
 import * as NodeHttpServer from "@effect/platform-node/NodeHttpServer"
-import { Context, Data, Effect, Either, ExecutionStrategy, Exit, Layer, Scope } from "effect"
+import { Context, Data, Effect, Either, ExecutionStrategy, Exit, Layer, Schema, Scope } from "effect"
 import {
   app,
   applyClientPatch,
@@ -14,7 +14,18 @@ import {
   type UserPatch
 } from "./internal/App.js"
 import { type JournalEntry, ServerState } from "./internal/State.js"
-import { type Audit, type DialectInput, load, type Scenario, ScenarioError, type ScenarioInput } from "./Scenario.js"
+import {
+  type Audit,
+  Dialect,
+  type DialectInput,
+  formatParseError,
+  load,
+  type Scenario,
+  ScenarioError,
+  type ScenarioInput
+} from "./Scenario.js"
+
+const DialectOverride = Schema.partial(Schema.typeSchema(Dialect))
 
 export type { ClientPatch, JournalEntry, PlatformPatch, UserPatch }
 
@@ -88,6 +99,12 @@ export const make = (
       onLeft: (e) => Effect.fail(e),
       onRight: (s) => Effect.succeed(s)
     })
+    if (options.dialect !== undefined) {
+      const checked = Schema.decodeUnknownEither(DialectOverride, { onExcessProperty: "error" })(options.dialect)
+      if (Either.isLeft(checked)) {
+        return yield* new ScenarioError({ message: `dialect override: ${formatParseError(checked.left)}` })
+      }
+    }
     const state = new ServerState(scenario, options.dialect)
     if (options.latencyMs !== undefined) state.latencyMs = options.latencyMs
     const server = http.createServer({ keepAliveTimeout: 5_000 })
