@@ -365,7 +365,9 @@ export const runEngine = (
         Effect.as(signalled, "interrupted" as const)
       ])
       const work = Effect.forEach(runList, runOne, { concurrency: "unbounded", discard: true })
-      const how = yield* Effect.raceFirst(Effect.as(work, "done" as const), stop)
+      const how = options.signal?.aborted
+        ? ("interrupted" as const)
+        : yield* Effect.raceFirst(Effect.as(work, "done" as const), stop)
 
       if (how !== "done") {
         // Settle what did not finish: running checks become errors; waiting ones follow the graph.

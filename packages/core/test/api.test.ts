@@ -1,0 +1,231 @@
+/** The library surface: Effect and Promise, events, AbortSignal, the deadline, only/skip, re-runs. */
+import { FetchHttpClient } from "@effect/platform"
+import { startSimulator } from "@arlo-ready/simulator"
+import { assert, it as effectIt } from "@effect/vitest"
+import { Chunk, Deferred, Effect, Either, Fiber, Stream } from "effect"
+import { afterAll, beforeAll, describe, expect, it } from "vitest"
+import {
+  type AuditEvent,
+  audit,
+  auditEvents,
+  auditStream,
+  ConfigError,
+  catalogue,
+  fromOptions,
+  reportFromEvents,
+  rerunChecks,
+  runAudit,
+  runChecks
+} from "../src/index.js"
+import { byId, journalReaches, optionsFor, type Sim } from "./helpers.js"
+
+let sim: Sim
+beforeAll(async () => {
+  sim = await startSimulator({ scenario: "ready" })
+})
+afterAll(() => sim?.close())
+
+describe("Promise API", () => {
+  it("runAudit resolves to the report; auditEvents yields the same audit as events", async () => {
+    const report = await runAudit(optionsFor(sim))
+    expect(report.verdict).toBe("ready")
+    expect(report.checks.map((c) => c.id)).toEqual(catalogue.map((d) => d.id))
+    expect(report.tool.name).toBe("arlo-ready")
+    expect(report.target.credentials.map((c) => c.source)).toEqual(["option", "option", "option", "option"])
+    const events: Array<AuditEvent> = []
+    for await (const e of auditEvents(optionsFor(sim))) events.push(e)
+    expect(events[0]?._tag).toBe("audit_started")
+    expect(events.at(-1)?._tag).toBe("audit_finished")
+    const folded = reportFromEvents(events)!
+    expect(folded.verdict).toBe("ready")
+    // Each check's started event precedes its finished event.
+    for (const d of catalogue) {
+      const s = events.findIndex((e) => e._tag === "check_started" && e.id === d.id)
+      const f = events.findIndex((e) => e._tag === "check_finished" && e.result.id === d.id)
+      expect(s).toBeGreaterThan(0)
+      expect(f).toBeGreaterThan(s)
+    }
+  })
+
+  it("records credential sources given by the caller", async () => {
+    const r = await runAudit({ ...optionsFor(sim), credentialSources: { password: "stdin", clientSecret: "prompt" } })
+    const src = Object.fromEntries(r.target.credentials.map((c) => [c.name, c.source]))
+    expect(src).toMatchObject({ username: "option", password: "stdin", clientSecret: "prompt" })
+  })
+
+  it("bad options reject (runAudit) or throw (auditEvents) with a ConfigError", async () => {
+    await expect(runAudit({ username: "u", password: "p" })).rejects.toBeInstanceOf(ConfigError)
+    await expect(runAudit({ platform: "acme" })).rejects.toThrow(/No credentials/)
+    expect(() => auditEvents({ baseUrl: "http://example.com", username: "u", password: "p" })).toThrow(/plain http/)
+  })
+
+  it("an AbortSignal stops the audit mid-way: a report with interrupted true, verdict incomplete", async () => {
+    const slow = await startSimulator({ scenario: "ready", latencyMs: 150 })
+    try {
+      const controller = new AbortController()
+      const events: Array<AuditEvent> = []
+      for await (const e of auditEvents({ ...optionsFor(slow), signal: controller.signal })) {
+        events.push(e)
+        if (e._tag === "check_finished" && e.result.id === "target.reachable") controller.abort()
+      }
+      const report = reportFromEvents(events)!
+      expect(report.interrupted).toBe(true)
+      expect(report.verdict).toBe("incomplete")
+      expect(report.checks).toHaveLength(16)
+      const interrupted = report.checks.filter((c) => c.cause?.code === "interrupted")
+      expect(interrupted.length).toBeGreaterThan(0)
+      for (const c of interrupted) expect(c.status).toBe("error")
+      expect(byId(report)["target.reachable"]?.status).toBe("pass")
+      // Checks waiting on an interrupted one are skipped with it as the root cause.
+      const skipped = report.checks.filter((c) => c.status === "skipped")
+      for (const c of skipped) expect(c.blockedBy.every((b) => byId(report)[b]?.status !== "pass")).toBe(true)
+    } finally {
+      await slow.close()
+    }
+  })
+
+  it("runAudit with an AbortSignal that fires mid-audit still resolves to a report", async () => {
+    const slow = await startSimulator({ scenario: "ready", latencyMs: 200 })
+    try {
+      const controller = new AbortController()
+      const pending = runAudit({ ...optionsFor(slow), signal: controller.signal })
+      await journalReaches(slow, 1)
+      controller.abort()
+      const report = await pending
+      expect(report.interrupted).toBe(true)
+      expect(report.verdict).toBe("incomplete")
+      expect(report.checks.some((c) => c.cause?.code === "interrupted")).toBe(true)
+    } finally {
+      await slow.close()
+    }
+  })
+
+  it("an already aborted signal gives an all-interrupted report at once", async () => {
+    const controller = new AbortController()
+    controller.abort()
+    const report = await runAudit({ ...optionsFor(sim), signal: controller.signal })
+    expect(report.interrupted).toBe(true)
+    expect(report.requests.count).toBe(0)
+  })
+
+  it("the deadline: unfinished checks become error deadline, the report is still produced", async () => {
+    const slow = await startSimulator({ scenario: "ready", latencyMs: 250 })
+    try {
+      const report = await runAudit({ ...optionsFor(slow), deadlineMs: 400 })
+      expect(report.interrupted).toBe(true)
+      expect(report.verdict).toBe("incomplete")
+      const deadline = report.checks.filter((c) => c.cause?.code === "deadline")
+      expect(deadline.length).toBeGreaterThan(0)
+      for (const c of deadline) expect(c.status).toBe("error")
+      expect(report.checks).toHaveLength(16)
+    } finally {
+      await slow.close()
+    }
+  })
+
+  it("leaving the event loop early stops the audit", async () => {
+    for await (const e of auditEvents(optionsFor(sim))) {
+      if (e._tag === "audit_started") break
+    }
+    expect(true).toBe(true)
+  })
+})
+
+describe("only and skip", () => {
+  it("only: just those checks are reported; their prerequisites run unreported", async () => {
+    sim.clearJournal()
+    const r = await runAudit({ ...optionsFor(sim), only: ["basic.mfa"] })
+    expect(r.checks.map((c) => c.id)).toEqual(["basic.mfa"])
+    expect(r.checks[0]?.status).toBe("pass")
+    expect(r.verdict).toBe("ready")
+    expect(sim.journal().map((j) => `${j.method} ${j.path} ${j.status}`)).toEqual([
+      "GET /api/2012-02-01/auth/resources/ 401",
+      "GET /api/2012-02-01/auth/resources/ 200"
+    ])
+  })
+
+  it("only: a failing unreported prerequisite is named in the dependent's summary", async () => {
+    const r = await runAudit({ ...optionsFor(sim), baseUrl: `${sim.url}/missing`, only: ["basic.credentials"] })
+    expect(r.checks).toHaveLength(1)
+    expect(r.checks[0]).toMatchObject({ status: "skipped", blockedBy: ["target.reachable"] })
+    expect(r.checks[0]?.summary).toMatch(/target\.reachable fail: .*does not answer like Arlo's Auth API/)
+  })
+
+  it("skip: skipped checks are absent; dependents that need them are skipped with the reason", async () => {
+    const r = await runAudit({ ...optionsFor(sim), skip: ["target.reachable", "oauth"] })
+    expect(r.checks.map((c) => c.id)).not.toContain("target.reachable")
+    expect(r.checks.some((c) => c.group === "oauth")).toBe(false)
+    expect(byId(r)["basic.credentials"]).toMatchObject({
+      status: "skipped",
+      blockedBy: ["target.reachable"],
+      cause: { code: "prerequisite_not_run" }
+    })
+    expect(byId(r)["basic.credentials"]?.summary).toMatch(/excluded from this run/)
+    expect(byId(r)["target.url"]?.status).toBe("pass")
+  })
+})
+
+describe("re-running checks in place", () => {
+  it("re-runs a check, its dependents and the checks it blocked; keeps the rest", async () => {
+    const mfa = await startSimulator({ scenario: "mfa-optional" })
+    try {
+      const options = optionsFor(mfa)
+      const first = await runAudit(options)
+      expect(byId(first)["basic.mfa"]?.status).toBe("fail")
+      expect(byId(first)["roles.api-user"]?.blockedBy).toEqual(["basic.mfa"])
+      mfa.updateUser("delta", "api@delta.example", { mfaEnabled: false })
+      mfa.clearJournal()
+      const second = await rerunChecks(options, ["basic.mfa"], first.checks)
+      expect(byId(second)["basic.mfa"]?.status).toBe("pass")
+      expect(byId(second)["basic.credentials"]?.status).toBe("pass")
+      expect(byId(second)["roles.api-user"]?.status).toBe("pass")
+      expect(byId(second)["policy.basic-auth"]?.status).toBe("warn")
+      // Kept as they were: the same results, not re-probed.
+      expect(byId(second)["target.reachable"]).toEqual(byId(first)["target.reachable"])
+      expect(mfa.journal().every((j) => j.credentials === "basic")).toBe(true)
+      expect(second.checks.map((c) => c.id)).toEqual(first.checks.map((c) => c.id))
+      expect(second.verdict).toBe("ready_with_warnings")
+    } finally {
+      await mfa.close()
+    }
+  })
+})
+
+describe("Effect API", () => {
+  const config = () => Either.getOrThrow(fromOptions(optionsFor(sim)))
+
+  effectIt.live("audit returns the report, given only an HttpClient", () =>
+    Effect.gen(function* () {
+      const report = yield* audit(config())
+      assert.strictEqual(report.verdict, "ready")
+    }).pipe(Effect.provide(FetchHttpClient.layer))
+  )
+
+  effectIt.live("auditStream emits started, per-check and finished events", () =>
+    Effect.gen(function* () {
+      const events = Chunk.toReadonlyArray(yield* Stream.runCollect(auditStream(config())))
+      assert.strictEqual(events[0]?._tag, "audit_started")
+      assert.strictEqual(events.filter((e) => e._tag === "check_finished").length, 16)
+      assert.strictEqual(events.at(-1)?._tag, "audit_finished")
+    }).pipe(Effect.provide(FetchHttpClient.layer))
+  )
+
+  effectIt.live("an interrupt effect stops the audit and the report is still produced", () =>
+    Effect.gen(function* () {
+      const stop = yield* Deferred.make<void>()
+      const fiber = yield* Effect.fork(audit(config(), { interrupt: Deferred.await(stop) }))
+      yield* Deferred.succeed(stop, undefined)
+      const report = yield* Fiber.join(fiber)
+      assert.isTrue(report.interrupted)
+    }).pipe(Effect.provide(FetchHttpClient.layer))
+  )
+
+  effectIt.live("runChecks re-runs in place", () =>
+    Effect.gen(function* () {
+      const first = yield* audit(config())
+      const again = yield* runChecks(config(), ["oauth.server"], first.checks)
+      assert.strictEqual(again.checks.length, 16)
+      assert.strictEqual(again.verdict, "ready")
+    }).pipe(Effect.provide(FetchHttpClient.layer))
+  )
+})
