@@ -28,9 +28,9 @@ export const defaults = {
   /** Requests in flight at once. */
   concurrency: 4,
   /**
-   * Every attempt counts, retries and redirect hops included. A full audit of both methods makes about
-   * 25 requests when nothing is retried; 60 leaves room for two retries on a third of them and keeps
-   * well inside Arlo's 300 requests per minute, which the audited integration shares.
+   * Every attempt counts, retries and redirect hops included. A full audit makes 7 (everything passes)
+   * to about 25 requests (both methods, a limited identity); 60 leaves room for retries and stays well
+   * inside Arlo's 300 requests a minute, which the audited integrations share.
    */
   maxRequests: 60,
   /** Retries per request after the first attempt (5xx, resets and timeouts only). */

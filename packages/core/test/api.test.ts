@@ -1,6 +1,7 @@
 /** The library surface: Effect and Promise, events, AbortSignal, the deadline, only/skip, re-runs. */
-import { FetchHttpClient } from "@effect/platform"
+
 import { startSimulator } from "@arlo-ready/simulator"
+import { FetchHttpClient } from "@effect/platform"
 import { assert, it as effectIt } from "@effect/vitest"
 import { Chunk, Deferred, Effect, Either, Fiber, Stream } from "effect"
 import { afterAll, beforeAll, describe, expect, it } from "vitest"

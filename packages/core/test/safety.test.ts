@@ -1,6 +1,7 @@
 /** The safety promises: read-only, the request budget, the concurrency cap, no secret anywhere, concurrency. */
-import { FetchHttpClient } from "@effect/platform"
+
 import { startSimulator } from "@arlo-ready/simulator"
+import { FetchHttpClient } from "@effect/platform"
 import { Effect, Either } from "effect"
 import { afterAll, beforeAll, describe, expect, it } from "vitest"
 import { type AuditEvent, auditEvents, ConfigError, fromOptions, makeArloHttp, runAudit } from "../src/index.js"
@@ -22,7 +23,9 @@ describe("read-only", () => {
         const http = yield* makeArloHttp(config, Date.now() + 10_000)
         const none = { _tag: "none" } as const
         return yield* Effect.all([
-          Effect.either(http.request({ method: "POST", url: `${base}/api/2012-02-01/auth/resources/contacts/`, auth: none })),
+          Effect.either(
+            http.request({ method: "POST", url: `${base}/api/2012-02-01/auth/resources/contacts/`, auth: none })
+          ),
           Effect.either(
             http.request({
               method: "POST",
@@ -101,7 +104,15 @@ describe("the concurrency cap", () => {
 const b64 = (s: string) => Buffer.from(s).toString("base64")
 
 describe("no secret in any output", () => {
-  const scenarios = ["ready", "wrong-password", "mfa-required", "oauth-wrong-secret", "oauth-pending", "flaky", "presenter"]
+  const scenarios = [
+    "ready",
+    "wrong-password",
+    "mfa-required",
+    "oauth-wrong-secret",
+    "oauth-pending",
+    "flaky",
+    "presenter"
+  ]
   for (const scenario of scenarios) {
     it(`${scenario}: report, events and errors hold no secret, plain or base64`, async () => {
       const sim = await startSimulator({ scenario })
@@ -151,7 +162,9 @@ describe("no secret in any output", () => {
     const sim = await startSimulator({ scenario: "ready" })
     try {
       const r = await runAudit(optionsFor(sim))
-      const paths = byId(r)["roles.api-user"]!.evidence.map((e) => e.path).join(" ")
+      const paths = byId(r)
+        ["roles.api-user"]!.evidence.map((e) => e.path)
+        .join(" ")
       expect(paths).toContain("Email eq 'ap…@acme.example'")
       expect(paths).not.toContain("api@acme.example")
     } finally {
