@@ -40,8 +40,8 @@ export const interactive = (audits: ReadonlyArray<Audit>, options: InteractiveOp
       }
 
       yield* Effect.acquireRelease(
-        Effect.sync(() =>
-          render(
+        Effect.sync(() => {
+          const ink = render(
             <App
               targets={audits.map((a) => a.label)}
               run={run}
@@ -50,11 +50,13 @@ export const interactive = (audits: ReadonlyArray<Audit>, options: InteractiveOp
             />,
             { exitOnCtrlC: false, patchConsole: false }
           )
-        ),
-        (ink) =>
+          // Ink settles this promise only if it exists before the app exits.
+          return { ink, exited: ink.waitUntilExit().catch(() => undefined) }
+        }),
+        ({ ink, exited }) =>
           Effect.promise(async () => {
             ink.unmount()
-            await ink.waitUntilExit().catch(() => undefined)
+            await exited
           })
       )
       const outcome = yield* Deferred.await(done)

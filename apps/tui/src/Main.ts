@@ -123,6 +123,12 @@ export const program = (flags: TuiFlags) =>
   Effect.scoped(
     Effect.gen(function* () {
       const cli = yield* Cli
+      // The program's fibers alone do not keep Node's event loop alive; once Ink lets go of stdin a
+      // pending wind-up (aborting requests, closing the simulator) must still run to the end.
+      yield* Effect.acquireRelease(
+        Effect.sync(() => setInterval(() => {}, 2 ** 30)),
+        (timer) => Effect.sync(() => clearInterval(timer))
+      )
       const env = process.env
       const failOn: FailOn = Option.isSome(flags.failOn)
         ? yield* parseChoice("--fail-on", flags.failOn.value, failOnValues)

@@ -1,0 +1,341 @@
+/**
+ * The built binary, driven like a person would: in a real pseudo-terminal (node-pty) whose output feeds
+ * a headless terminal emulator (the screen asserted is what a user would see), against the simulator
+ * started in this process over real HTTP. Also the binary with stdout piped, and Ctrl+C.
+ */
+import { execFile } from "node:child_process"
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs"
+import { tmpdir } from "node:os"
+import { join } from "node:path"
+import { fileURLToPath } from "node:url"
+import { type SimulatorHandle, startSimulator } from "@arlo-ready/simulator"
+import { Terminal } from "@xterm/headless"
+import * as pty from "node-pty"
+import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest"
+
+const bin = fileURLToPath(new URL("../dist/bin.js", import.meta.url))
+const keys = { up: "\x1b[A", down: "\x1b[B", enter: "\r", escape: "\x1b", ctrlC: "\x03" }
+
+beforeAll(() => {
+  if (!existsSync(bin)) {
+    throw new Error(`${bin} is missing: build the app first (pnpm --filter @arlo-ready/tui build; pnpm test builds it)`)
+  }
+})
+
+/** The environment a user's shell would give, without anything that would change the mode or the target. */
+const cleanEnv = (extra: Record<string, string>): Record<string, string> => {
+  const env: Record<string, string> = {}
+  for (const [k, v] of Object.entries(process.env)) {
+    if (v === undefined) continue
+    if (/^(CI|CONTINUOUS_INTEGRATION|GITHUB_ACTIONS|NO_COLOR|FORCE_COLOR|VITEST.*|ARLO_.*)$/.test(k)) continue
+    env[k] = v
+  }
+  return { ...env, TERM: "xterm-256color", LANG: "C.UTF-8", ...extra }
+}
+
+const sleep = (ms: number) => new Promise((res) => setTimeout(res, ms))
+
+interface Session {
+  /** The visible screen, one string per row, trailing spaces trimmed. */
+  readonly screen: () => Array<string>
+  /** Everything the program wrote, escape codes included. */
+  readonly raw: () => string
+  readonly waitFor: (
+    check: (rows: Array<string>) => boolean,
+    what: string,
+    timeoutMs?: number
+  ) => Promise<Array<string>>
+  readonly waitText: (text: string | RegExp, timeoutMs?: number) => Promise<Array<string>>
+  readonly press: (key: string) => Promise<void>
+  readonly exit: Promise<number>
+  readonly term: Terminal
+  readonly kill: () => void
+}
+
+const sessions: Array<Session> = []
+
+/** Runs the binary in a pseudo-terminal of `cols` x `rows`. */
+const open = (
+  args: ReadonlyArray<string>,
+  env: Record<string, string>,
+  cols: number,
+  rows: number,
+  cwd = tmpdir()
+): Session => {
+  const term = new Terminal({ cols, rows, allowProposedApi: true, scrollback: 200 })
+  const child = pty.spawn(process.execPath, [bin, ...args], {
+    name: "xterm-256color",
+    cols,
+    rows,
+    cwd,
+    env: cleanEnv(env)
+  })
+  let raw = ""
+  let exited = false
+  child.onData((d) => {
+    raw += d
+    term.write(d)
+  })
+  const exit = new Promise<number>((res) =>
+    child.onExit((e) => {
+      exited = true
+      res(e.exitCode)
+    })
+  )
+  const screen = () => {
+    const b = term.buffer.active
+    const out: Array<string> = []
+    for (let i = 0; i < rows; i++) out.push(b.getLine(b.viewportY + i)?.translateToString(true) ?? "")
+    return out
+  }
+  const waitFor = async (check: (rows: Array<string>) => boolean, what: string, timeoutMs = 20_000) => {
+    const until = Date.now() + timeoutMs
+    for (;;) {
+      // Let the emulator parse everything received so far.
+      await new Promise<void>((res) => term.write("", res))
+      const s = screen()
+      if (check(s)) return s
+      if (Date.now() > until) throw new Error(`timed out waiting for ${what}; screen:\n${s.join("\n")}`)
+      await sleep(50)
+    }
+  }
+  const session: Session = {
+    screen,
+    raw: () => raw,
+    waitFor,
+    waitText: (text, timeoutMs) =>
+      waitFor(
+        (s) => s.some((l) => (typeof text === "string" ? l.includes(text) : text.test(l))),
+        String(text),
+        timeoutMs
+      ),
+    press: async (key) => {
+      child.write(key)
+      await sleep(80)
+    },
+    exit,
+    term,
+    kill: () => {
+      if (!exited) child.kill()
+    }
+  }
+  sessions.push(session)
+  return session
+}
+
+const selected = (rows: Array<string>) => rows.find((l) => l.startsWith("›")) ?? ""
+
+/** Moves the selection with the arrow keys until the selected row shows `title`. */
+const selectRow = async (s: Session, title: string) => {
+  for (let i = 0; i < 20 && !selected(s.screen()).includes(title); i++) {
+    const before = selected(s.screen())
+    await s.press(keys.down)
+    await s.waitFor((rows) => selected(rows) !== before, "the selection to move")
+  }
+  expect(selected(s.screen())).toContain(title)
+}
+
+let sim: SimulatorHandle | undefined
+
+afterEach(() => {
+  for (const s of sessions.splice(0)) s.kill()
+})
+
+afterAll(async () => {
+  await sim?.close()
+})
+
+const credentials = (s: SimulatorHandle, platform: string): Record<string, string> => {
+  const p = s.platforms[platform]!
+  return {
+    ARLO_BASE_URL: p.baseUrl,
+    ARLO_USERNAME: p.audit.username!,
+    ARLO_PASSWORD: p.audit.password!,
+    ARLO_MFA_SETTING: p.audit.mfaSetting ?? "optional"
+  }
+}
+
+describe("arlo-ready in a terminal", () => {
+  it("finds the failing check, explains it, and re-checks it in place once fixed (100x30)", async () => {
+    sim = await startSimulator({ scenario: "mfa-optional" })
+    const s = open([], credentials(sim, "delta"), 100, 30)
+
+    await s.waitText("Verdict: NOT READY")
+    expect(s.screen().find((l) => l.includes("MFA and API sign-in"))).toMatch(/✖ MFA and API sign-in/)
+    expect(s.screen().find((l) => l.includes("API User role"))).toContain("blocked by basic.mfa")
+
+    await selectRow(s, "MFA and API sign-in")
+    await s.press(keys.enter)
+    const details = await s.waitText("How to fix it")
+    const text = details.join("\n")
+    expect(text).toContain("Cause")
+    expect(text).toContain("Evidence")
+    expect(text).toMatch(/GET \/delta\/api\/2012-02-01\/auth\/resources\/.* → 401/)
+    expect(text.replace(/\s+/g, " ")).toContain("Contact record, Security tab")
+    expect(text).not.toContain(sim.platforms.delta!.audit.password!)
+
+    await s.press(keys.escape)
+    await s.waitText("Verdict: NOT READY")
+    expect(selected(s.screen())).toContain("MFA and API sign-in")
+
+    // The user turns MFA off, then re-checks just that.
+    sim.updateUser("delta", "api@delta.example", { mfaEnabled: false })
+    await s.press("r")
+    const fixed = await s.waitFor(
+      (rows) => rows.some((l) => /✔ MFA and API sign-in/.test(l)) && rows.some((l) => /Verdict: READY/.test(l)),
+      "the check to pass and the verdict to change"
+    )
+    expect(fixed.find((l) => l.includes("API User role"))).toMatch(/✔ API User role/)
+    expect(fixed.some((l) => l.includes("NOT READY"))).toBe(false)
+
+    await s.press("q")
+    expect(await s.exit).toBe(0)
+    expect(s.raw()).toContain("\x1b[?25h")
+  })
+
+  it("reads well at 60 columns, and a role fix re-checks the roles", async () => {
+    const local = await startSimulator({ scenario: "no-api-access" })
+    try {
+      const s = open([], credentials(local, "granite"), 60, 30)
+      const first = await s.waitText("Verdict: NOT READY")
+      const b = s.term.buffer.active
+      for (let i = 0; i < b.length; i++) expect(b.getLine(i)?.isWrapped, `row ${i} wrapped`).toBe(false)
+      expect(first.some((l) => l.includes("…"))).toBe(true)
+
+      await selectRow(s, "API User role")
+      await s.press(keys.enter)
+      const details = await s.waitText("How to fix it")
+      for (let i = 0; i < b.length; i++) expect(b.getLine(i)?.isWrapped, `row ${i} wrapped`).toBe(false)
+      expect(details.join("\n")).toContain("API User")
+      await s.press(keys.escape)
+      await s.waitText("Verdict")
+
+      local.updateUser("granite", "admin@granite.example", { roles: ["Administrator", "API User"] })
+      await s.press("R")
+      await s.waitFor(
+        (rows) => rows.some((l) => /✔ API User role/.test(l)) && rows.some((l) => /Verdict: READY/.test(l)),
+        "the roles to pass"
+      )
+      await s.press("q")
+      expect(await s.exit).toBe(0)
+    } finally {
+      await local.close()
+    }
+  })
+
+  it("writes the JSON report with e and says where", async () => {
+    const local = await startSimulator({ scenario: "ready" })
+    const dir = mkdtempSync(join(tmpdir(), "arlo-ready-e2e-"))
+    try {
+      const s = open([], credentials(local, Object.keys(local.platforms)[0]!), 100, 30, dir)
+      await s.waitText("Verdict: READY")
+      await s.press("e")
+      const rows = await s.waitText("Report written to")
+      const files = readdirSync(dir)
+      expect(files).toHaveLength(1)
+      expect(files[0]).toMatch(/^arlo-ready-report-\d{8}T\d{6}Z\.json$/)
+      expect(rows.join("\n")).toContain(`Report written to ./${files[0]}`)
+      const report = JSON.parse(readFileSync(join(dir, files[0]!), "utf8")) as {
+        verdict: string
+        checks: Array<unknown>
+      }
+      expect(report.verdict).toMatch(/^ready/)
+      expect(report.checks).toHaveLength(16)
+      await s.press("q")
+      expect(await s.exit).toBe(0)
+    } finally {
+      rmSync(dir, { recursive: true, force: true })
+      await local.close()
+    }
+  })
+
+  it("stops cleanly on Ctrl+C while checks run: exit 130, cursor shown again", async () => {
+    const local = await startSimulator({ scenario: "slow" })
+    try {
+      const p = local.platforms[Object.keys(local.platforms)[0]!]!
+      const s = open([], { ...credentials(local, p.name) }, 100, 30)
+      await s.waitText("Checking…")
+      await s.waitFor((rows) => rows.some((l) => /[⠋⠙⠹⠸⠼⠴⠦⠧⠇⠏] .*\d(\.\d)?m?s$/.test(l)), "a running check")
+      await s.press(keys.ctrlC)
+      expect(await s.exit).toBe(130)
+      expect(s.raw().lastIndexOf("\x1b[?25h")).toBeGreaterThan(s.raw().lastIndexOf("\x1b[?25l"))
+    } finally {
+      await local.close()
+    }
+  })
+
+  it("asks for what is missing, masking the password", async () => {
+    const local = await startSimulator({ scenario: "ready" })
+    try {
+      const p = local.platforms[Object.keys(local.platforms)[0]!]!
+      const s = open(["--base-url", p.baseUrl], {}, 100, 30)
+      await s.waitText("Username")
+      await s.press(`${p.audit.username}\r`)
+      await s.waitText("Password:")
+      await s.press(`${p.audit.password}\r`)
+      const asked = await s.waitText("OAuth client id")
+      expect(asked.join("\n")).toContain("*".repeat(p.audit.password!.length))
+      expect(s.raw()).not.toContain(p.audit.password!)
+      await s.press("\r")
+      await s.waitText("Verdict")
+      expect(s.raw()).not.toContain(p.audit.password!)
+      await s.press("q")
+      expect(await s.exit).toBeLessThan(2)
+    } finally {
+      await local.close()
+    }
+  })
+})
+
+const run = (args: ReadonlyArray<string>, env: Record<string, string>) =>
+  new Promise<{ code: number; stdout: string; stderr: string }>((res) => {
+    const child = execFile(
+      process.execPath,
+      [bin, ...args],
+      { env: cleanEnv(env), timeout: 30_000 },
+      (error, stdout, stderr) =>
+        res({ code: error ? (typeof error.code === "number" ? error.code : -1) : 0, stdout, stderr })
+    )
+    child.stdin?.end()
+  })
+
+describe("arlo-ready without a terminal", () => {
+  it("prints plain lines as checks finish, no escape codes, and the same exit code", async () => {
+    const local = await startSimulator({ scenario: "mfa-optional" })
+    try {
+      const r = await run([], credentials(local, "delta"))
+      expect(r.stdout).not.toContain("\x1b")
+      expect(r.stderr).not.toContain("\x1b")
+      expect(r.stdout).toMatch(/^✘ FAIL {2}basic\.mfa {2}MFA and API sign-in — /m)
+      expect(r.stdout).toMatch(/^↷ SKIP {2}roles\.api-user /m)
+      expect(r.stdout).toMatch(/^✘ NOT READY/m)
+      expect(r.stdout).toContain("Security tab")
+      expect(r.stdout).not.toContain(local.platforms.delta!.audit.password!)
+      expect(r.code).toBe(1)
+    } finally {
+      await local.close()
+    }
+  })
+
+  it("says what is missing in one line and exits 2 when it cannot ask", async () => {
+    const r = await run([], {})
+    expect(r.code).toBe(2)
+    expect(r.stdout).toBe("")
+    expect(r.stderr.trim().split("\n")).toHaveLength(1)
+    expect(r.stderr).toMatch(/^arlo-ready: .*--platform.*--base-url/)
+  })
+
+  it("runs the demo without a terminal", async () => {
+    const r = await run(["--demo"], {})
+    expect(r.stdout).not.toContain("\x1b")
+    expect(r.stdout).toMatch(/^✔ READY/m)
+    expect(r.code).toBe(0)
+  })
+
+  it("refuses an unknown demo scenario with a one-line error and exit 2", async () => {
+    const r = await run(["--demo", "no-such-scenario"], {})
+    expect(r.code).toBe(2)
+    expect(r.stderr.trim().split("\n")).toHaveLength(1)
+    expect(r.stderr).toContain("no-such-scenario")
+  })
+})
