@@ -160,6 +160,14 @@ const safeDecode = (s: string): string => {
   }
 }
 
+const decodePath = (s: string): string => {
+  try {
+    return decodeURIComponent(s)
+  } catch {
+    return s
+  }
+}
+
 /** Renders a query for humans, secret values replaced by REDACTED. */
 export const displayQuery = (search: string): string => {
   if (search === "" || search === "?") return ""
@@ -314,7 +322,7 @@ export const makeArloHttp = (
       } catch {
         return scrub(raw)
       }
-      const path = `${safeDecode(u.pathname)}${displayQuery(u.search)}`
+      const path = `${decodePath(u.pathname)}${displayQuery(u.search)}`
       return scrub(u.origin === origin ? path : `${u.origin}${path}`)
     }
 

@@ -221,6 +221,19 @@ describe("Effect API", () => {
     }).pipe(Effect.provide(FetchHttpClient.layer))
   )
 
+  effectIt.live("a hand-built config with an unusable URL fails target.url and sends nothing", () =>
+    Effect.gen(function* () {
+      sim.clearJournal()
+      const report = yield* audit({ ...config(), baseUrl: "http://example.com/arlo" })
+      const url = report.checks.find((c) => c.id === "target.url")!
+      assert.strictEqual(url.status, "fail")
+      assert.strictEqual(url.cause?.code, "invalid_url")
+      const reachable = report.checks.find((c) => c.id === "target.reachable")!
+      assert.deepStrictEqual(reachable.blockedBy, ["target.url"])
+      assert.strictEqual(report.requests.count, 0)
+    }).pipe(Effect.provide(FetchHttpClient.layer))
+  )
+
   effectIt.live("runChecks re-runs in place", () =>
     Effect.gen(function* () {
       const first = yield* audit(config())

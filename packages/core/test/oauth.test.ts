@@ -91,6 +91,23 @@ describe("oauth.token", () => {
   })
 })
 
+describe("oauth.token when the user lacks API User, dialect noApiAccessStatus 401", () => {
+  it("the token is refused; the missing role is one of the possibilities", async () => {
+    const { accessToken } = await tokensFor(sim, "acme", "presenter@acme.example", full)
+    sim.updateUser("acme", "presenter@acme.example", { roles: ["Presenter"] })
+    sim.updatePlatform("acme", { dialect: { noApiAccessStatus: 401 } })
+    try {
+      const r = await audit(sim, oauthOnly({ accessToken }))
+      expect(byId(r)["oauth.token"]).toMatchObject({ status: "fail", cause: { code: "token_rejected" } })
+      expect(byId(r)["oauth.token"]?.cause?.possibilities?.join(" ")).toMatch(/API User/)
+      expect(byId(r)["roles.api-user"]).toMatchObject({ status: "skipped", blockedBy: ["oauth.token"] })
+    } finally {
+      sim.updatePlatform("acme", { dialect: { noApiAccessStatus: 403 } })
+      sim.updateUser("acme", "presenter@acme.example", { roles: ["Presenter", "API User"] })
+    }
+  })
+})
+
 describe("refresh tokens", () => {
   it("are never redeemed without the opt-in", async () => {
     const { refreshToken } = await tokensFor(sim, "acme", "api@acme.example", full)

@@ -35,6 +35,15 @@ withScenario("ready", (sim) => {
     expect(c["roles.api-user"]?.basis).toBe("confirmed")
     expect(c["roles.administrator"]).toMatchObject({ basis: "confirmed", status: "pass" })
     expect(c["oauth.server"]?.facts).toEqual({ discovery: true })
+    // Shared probes happen once: one authenticated root GET for basic.* and roles.*, one authorize GET
+    // for oauth.server/registered/approved/redirect-uri/scopes, one token POST for registered/approved/secret.
+    const seen = sim()
+      .journal()
+      .map((j) => `${j.method} ${j.path} ${j.credentials}`)
+    expect(seen.filter((s) => s === "GET /api/2012-02-01/auth/resources/ basic")).toHaveLength(1)
+    expect(seen.filter((s) => s.startsWith("GET /oauth/connect/authorize"))).toHaveLength(1)
+    expect(seen.filter((s) => s.startsWith("POST /oauth/connect/token"))).toHaveLength(1)
+    expect(seen).toHaveLength(7)
   })
 
   it("dialect discovery off: the discovery document is optional", async () => {

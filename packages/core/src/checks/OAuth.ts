@@ -811,7 +811,16 @@ export const oauthToken: CheckSpec = {
         return {
           status: "fail",
           summary: `The API refused the access token (401${err ? ` ${err}` : ""}): it is expired, revoked, or its client is no longer approved.`,
-          cause: { code: "token_rejected", message: `401${err ? ` ${err}` : ""} with the Bearer token` },
+          cause: {
+            code: "token_rejected",
+            message: `401${err ? ` ${err}` : ""} with the Bearer token`,
+            possibilities: [
+              "the token expired (access tokens are short-lived) or was revoked",
+              "the client is no longer approved",
+              "the token's user lacks the API User role (some platforms answer 401 rather than 403)",
+              "the token was issued for another platform"
+            ]
+          },
           evidence,
           remediation: {
             steps: [
