@@ -1,44 +1,21 @@
-import { type ChildProcess, execFileSync, spawn } from "node:child_process"
+import { type ChildProcess, spawn } from "node:child_process"
 import * as fs from "node:fs"
-import { createRequire } from "node:module"
 import * as net from "node:net"
 import * as os from "node:os"
 import * as path from "node:path"
 import { fileURLToPath } from "node:url"
-import { afterAll, beforeAll, describe, expect, it } from "vitest"
+import { beforeAll, describe, expect, it } from "vitest"
 import { basic, RES } from "./helpers.js"
 
-/**
- * The bin runs as a real subprocess. It is compiled from the current sources into a private directory
- * inside the package (so it resolves the package's dependencies) rather than into `dist`, which other
- * packages' tests may be reading at the same time.
- */
+/** The bin runs as a real subprocess, from the build that `pnpm test` makes before the tests. */
 const pkg = fileURLToPath(new URL("..", import.meta.url))
-const out = path.join(pkg, `.bin-test-${process.pid}`)
-const bin = path.join(out, "bin.js")
+const bin = path.join(pkg, "dist", "bin.js")
 
 beforeAll(() => {
-  const tsc = createRequire(import.meta.url).resolve("typescript/bin/tsc")
-  execFileSync(
-    process.execPath,
-    [
-      tsc,
-      "-p",
-      path.join(pkg, "tsconfig.build.json"),
-      "--outDir",
-      out,
-      "--declaration",
-      "false",
-      "--declarationMap",
-      "false",
-      "--sourceMap",
-      "false"
-    ],
-    { stdio: "pipe" }
-  )
-  fs.cpSync(path.join(pkg, "scenarios"), path.join(out, "scenarios"), { recursive: true })
-}, 120_000)
-afterAll(() => fs.rmSync(out, { recursive: true, force: true }))
+  if (!fs.existsSync(bin) || !fs.existsSync(path.join(pkg, "dist", "scenarios"))) {
+    throw new Error("packages/simulator/dist is missing: run `pnpm --filter @arlo-ready/simulator build` first")
+  }
+})
 
 interface Run {
   readonly child: ChildProcess
