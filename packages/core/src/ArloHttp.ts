@@ -168,8 +168,8 @@ const decodePath = (s: string): string => {
   }
 }
 
-/** Renders a query for humans, secret values replaced by REDACTED. */
-export const displayQuery = (search: string): string => {
+/** Renders a query for humans, secret values replaced by REDACTED (and other values through `mask`). */
+export const displayQuery = (search: string, mask: (value: string) => string = (v) => v): string => {
   if (search === "" || search === "?") return ""
   const parts = search
     .replace(/^\?/, "")
@@ -179,7 +179,7 @@ export const displayQuery = (search: string): string => {
       const eq = p.indexOf("=")
       const k = safeDecode(eq === -1 ? p : p.slice(0, eq))
       const v = eq === -1 ? "" : safeDecode(p.slice(eq + 1))
-      return secretParams.has(k.toLowerCase()) ? `${k}=REDACTED` : eq === -1 ? k : `${k}=${v}`
+      return secretParams.has(k.toLowerCase()) ? `${k}=REDACTED` : eq === -1 ? k : `${k}=${mask(v)}`
     })
   return parts.length === 0 ? "" : `?${parts.join("&")}`
 }
@@ -290,7 +290,13 @@ export const makeArloHttp = (
       limit: null,
       exchanges: []
     })
-    const origin = new URL(config.baseUrl).origin
+    const origin = (() => {
+      try {
+        return new URL(config.baseUrl).origin
+      } catch {
+        return ""
+      }
+    })()
 
     const secrets: Array<string> = []
     for (const r of [
@@ -308,12 +314,11 @@ export const makeArloHttp = (
     const scrub = (s: string): string => {
       let out = s
       for (const v of secrets) out = out.split(v).join("REDACTED")
-      const user = config.basic?.username
-      if (user && user.length >= 3) {
-        out = out.split(user).join(maskedHint(user, "identifier"))
-      }
       return out
     }
+    // The username appears only in a filter value: mask it there, where it cannot collide with a path.
+    const user = config.basic?.username
+    const maskUser = (v: string) => (user ? v.split(user).join(maskedHint(user, "identifier")) : v)
 
     const display = (raw: string): string => {
       let u: URL
@@ -322,15 +327,22 @@ export const makeArloHttp = (
       } catch {
         return scrub(raw)
       }
-      const path = `${decodePath(u.pathname)}${displayQuery(u.search)}`
+      const path = `${decodePath(u.pathname)}${displayQuery(u.search, maskUser)}`
       return scrub(u.origin === origin ? path : `${u.origin}${path}`)
     }
 
-    const describe = (a: Attempt): string | undefined => {
+    const describe = (a: Attempt, url: string): string | undefined => {
       const notes: Array<string> = []
       const h = a.headers
-      if (redirectStatus.has(a.status) && h.location)
-        notes.push(`Location: ${display(new URL(h.location, origin).href)}`)
+      if (redirectStatus.has(a.status) && h.location) {
+        let where: string
+        try {
+          where = display(new URL(h.location, url).href)
+        } catch {
+          where = "(unreadable)"
+        }
+        notes.push(`Location: ${where}`)
+      }
       if (h["www-authenticate"]) notes.push(`WWW-Authenticate: ${h["www-authenticate"]}`)
       if (a.status === 429 && h["retry-after"]) notes.push(`Retry-After: ${h["retry-after"]}`)
       const ct = (h["content-type"] ?? "").toLowerCase()
@@ -524,7 +536,7 @@ export const makeArloHttp = (
           }
           const a = r.right
           yield* observeRate(a.headers)
-          const note = describe(a)
+          const note = describe(a, url)
           const record = (extra?: string) =>
             exchanges.push({
               method: req.method,

@@ -231,6 +231,9 @@ describe("Effect API", () => {
       const reachable = report.checks.find((c) => c.id === "target.reachable")!
       assert.deepStrictEqual(reachable.blockedBy, ["target.url"])
       assert.strictEqual(report.requests.count, 0)
+      const garbage = yield* audit({ ...config(), baseUrl: "not a url" })
+      assert.strictEqual(garbage.checks.find((c) => c.id === "target.url")?.status, "fail")
+      assert.strictEqual(garbage.verdict, "not_ready")
     }).pipe(Effect.provide(FetchHttpClient.layer))
   )
 

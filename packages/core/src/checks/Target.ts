@@ -45,7 +45,14 @@ export const targetUrl: CheckSpec = {
     })
 }
 
-const isArloHost = (baseUrl: string) => /(^|\.)arlo\.co$/i.test(new URL(baseUrl).hostname)
+const originOf = (href: string, base: string) => {
+  try {
+    return new URL(href, base).origin
+  } catch {
+    return "an unreadable location"
+  }
+}
+const isArloHost = (baseUrl: string) => /(^|\.)arlo\.co$/i.test(originOf(baseUrl, "https://invalid.invalid"))
 
 /** Reads the unauthenticated answer of the root collection: does it look like Arlo's Auth API? */
 export const diagnoseReachable = (baseUrl: string, platform: string | null, res: ArloResponse): Outcome => {
@@ -84,7 +91,7 @@ export const diagnoseReachable = (baseUrl: string, platform: string | null, res:
     const loc = res.headers.location
     return {
       status: "fail",
-      summary: `${baseUrl} redirects elsewhere${loc ? ` (${new URL(loc, baseUrl).origin})` : ""} instead of answering.`,
+      summary: `${baseUrl} redirects elsewhere${loc ? ` (${originOf(loc, baseUrl)})` : ""} instead of answering.`,
       cause: {
         code: "redirected",
         message: `the root collection answered ${res.status} with a redirect to another origin`
