@@ -46,6 +46,8 @@ export interface AppProps {
   /** Override the terminal's size (tests). */
   readonly columns?: number
   readonly rows?: number
+  /** A first notice under the checklist (the demo says what it offers). */
+  readonly intro?: string
   /** Clock tick while something runs, in ms. */
   readonly tickMs?: number
 }
@@ -149,9 +151,16 @@ export const keyCommand = (
 }
 
 /** The interactive arlo-ready screen. */
-export const App = ({ targets, run, onExit, exportDir, columns, rows, tickMs = 100 }: AppProps) => {
+export const App = ({ targets, run, onExit, exportDir, columns, rows, intro, tickMs = 100 }: AppProps) => {
   const { exit } = useApp()
-  const [state, dispatch] = useReducer(reducer, undefined, () => initialState())
+  const [state, dispatch] = useReducer(
+    reducer,
+    undefined,
+    (): State => ({
+      ...initialState(),
+      notice: intro ? { tone: "info", text: intro } : null
+    })
+  )
   const stateRef = useRef<State>(state)
   stateRef.current = state
   const size = useTerminalSize(columns, rows)

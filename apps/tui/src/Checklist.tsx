@@ -141,7 +141,8 @@ export const verdictLines = (state: State, frame: Frame): Array<Line> => {
         s.error > 0 ? `${s.error} undecided` : "",
         s.warn > 0 ? `${s.warn} warning${s.warn > 1 ? "s" : ""}` : "",
         s.skipped > 0 ? `${s.skipped} blocked` : "",
-        `${s.pass} passed`
+        `${s.pass} passed`,
+        s.not_applicable > 0 ? `${s.not_applicable} n/a` : ""
       ]
         .filter((x) => x.length > 0)
         .join(", ")

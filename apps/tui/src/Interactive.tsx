@@ -12,6 +12,7 @@ import { type Audit, exitCodeOf, runEvents } from "./Session.js"
 export interface InteractiveOptions {
   readonly failOn: FailOn
   readonly exportDir: string
+  readonly intro?: string | undefined
 }
 
 /** Runs the screen until the user quits; returns the exit code. */
@@ -46,6 +47,7 @@ export const interactive = (audits: ReadonlyArray<Audit>, options: InteractiveOp
               targets={audits.map((a) => a.label)}
               run={run}
               exportDir={options.exportDir}
+              {...(options.intro ? { intro: options.intro } : {})}
               onExit={(outcome) => Deferred.unsafeDone(done, Exit.succeed(outcome))}
             />,
             { exitOnCtrlC: false, patchConsole: false }

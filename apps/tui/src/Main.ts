@@ -136,8 +136,12 @@ export const program = (flags: TuiFlags) =>
       const interactive = !flags.noInteractive && process.stdout.isTTY === true && !inCi(env)
 
       let audits: ReadonlyArray<Audit>
+      let intro: string | undefined
       if (Option.isSome(flags.demo)) {
         audits = yield* demoAudits(flags, flags.demo.value)
+        if (audits.length > 1) {
+          intro = `Demo (scenario ${flags.demo.value}): ${audits.length} identities on simulated platforms, each with its own story. p shows the next.`
+        }
       } else {
         const asked = process.stdin.isTTY
           ? yield* askMissing(flags, env, { input: process.stdin, output: process.stderr })
@@ -153,7 +157,7 @@ export const program = (flags: TuiFlags) =>
 
       if (interactive) {
         const { interactive: run } = yield* Effect.promise(() => import("./Interactive.js"))
-        yield* cli.setExitCode(yield* run(audits, { failOn, exportDir: process.cwd() }))
+        yield* cli.setExitCode(yield* run(audits, { failOn, exportDir: process.cwd(), intro }))
         return
       }
       const { plain } = yield* Effect.promise(() => import("./Plain.js"))

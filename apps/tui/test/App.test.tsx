@@ -28,7 +28,9 @@ const runner = () => {
   return { run, runs, emit }
 }
 
-const mount = (options: { columns?: number; rows?: number; targets?: Array<string>; exportDir?: string } = {}) => {
+const mount = (
+  options: { columns?: number; rows?: number; targets?: Array<string>; exportDir?: string; intro?: string } = {}
+) => {
   const r = runner()
   const exits: Array<Outcome> = []
   const app = render(
@@ -40,6 +42,7 @@ const mount = (options: { columns?: number; rows?: number; targets?: Array<strin
       {...(options.columns ? { columns: options.columns } : {})}
       {...(options.rows ? { rows: options.rows } : {})}
       {...(options.exportDir ? { exportDir: options.exportDir } : {})}
+      {...(options.intro ? { intro: options.intro } : {})}
     />
   )
   const frame = () => stripVTControlCharacters(app.lastFrame() ?? "")
@@ -108,7 +111,7 @@ describe("App: the checklist", () => {
     expect(screen).toMatch(/○ Roles\s+3 blocked\n/)
     expect(screen).toMatch(/– OAuth\s+7 n\/a\n/)
     expect(screen).toMatch(/! Policy\s+1 undecided, 1 warning\n/)
-    expect(screen).toContain("✖ Verdict: NOT READY  1 failed, 1 undecided, 1 warning, 3 blocked, 3 passed")
+    expect(screen).toContain("✖ Verdict: NOT READY  1 failed, 1 undecided, 1 warning, 3 blocked, 3 passed, 7 n/a")
   })
 
   it("shows the other verdicts", async () => {
@@ -346,6 +349,14 @@ describe("App: keys", () => {
     expect(t.runs[0]?.cancelled).toBe(true)
     await t.press("p")
     await t.waitText("arlo-ready · acme  [1/2]")
+  })
+
+  it("shows an introduction until the target changes", async () => {
+    const t = mount({ targets: ["acme", "globex"], intro: "Demo: p shows the next identity." })
+    t.emit(runEvents(mfaResults()))
+    await t.waitText("Demo: p shows the next identity.")
+    await t.press("p")
+    await t.waitFor((s) => s.includes("globex") && !s.includes("Demo:"), "the introduction gone")
   })
 
   it("shows why a run failed", async () => {

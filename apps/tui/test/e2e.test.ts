@@ -3,7 +3,7 @@
  * a headless terminal emulator (the screen asserted is what a user would see), against the simulator
  * started in this process over real HTTP. Also the binary with stdout piped, and Ctrl+C.
  */
-import { execFile } from "node:child_process"
+import { execFile, spawn } from "node:child_process"
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
@@ -264,6 +264,27 @@ describe("arlo-ready in a terminal", () => {
     }
   })
 
+  it("respects NO_COLOR (even over FORCE_COLOR) and colours otherwise", async () => {
+    const local = await startSimulator({ scenario: "mfa-optional" })
+    try {
+      // biome-ignore lint/suspicious/noControlCharactersInRegex: looking for colour escape codes is the point
+      const sgr = /\x1b\[[\d;]*m/
+      for (const [env, coloured] of [
+        [{}, true],
+        [{ NO_COLOR: "1" }, false],
+        [{ NO_COLOR: "1", FORCE_COLOR: "3" }, false]
+      ] as const) {
+        const s = open([], { ...credentials(local, "delta"), ...env }, 100, 30)
+        await s.waitText("Verdict: NOT READY")
+        await s.press("q")
+        expect(await s.exit).toBe(1)
+        expect(sgr.test(s.raw()), JSON.stringify(env)).toBe(coloured)
+      }
+    } finally {
+      await local.close()
+    }
+  })
+
   it("asks for what is missing, masking the password", async () => {
     const local = await startSimulator({ scenario: "ready" })
     try {
@@ -312,6 +333,28 @@ describe("arlo-ready without a terminal", () => {
       expect(r.stdout).toContain("Security tab")
       expect(r.stdout).not.toContain(local.platforms.delta!.audit.password!)
       expect(r.code).toBe(1)
+    } finally {
+      await local.close()
+    }
+  })
+
+  it("stops on SIGINT with the lines so far, the interrupted verdict and exit 130", async () => {
+    const local = await startSimulator({ scenario: "slow" })
+    try {
+      const p = local.platforms[Object.keys(local.platforms)[0]!]!
+      const child = spawn(process.execPath, [bin], { env: cleanEnv(credentials(local, p.name)), stdio: "pipe" })
+      child.stdin.end()
+      let stdout = ""
+      child.stdout.on("data", (d) => {
+        stdout += d
+      })
+      const code = new Promise<number | null>((res) => child.on("exit", (c) => res(c)))
+      for (let i = 0; i < 200 && !/PASS {2}target\.url/.test(stdout); i++) await sleep(50)
+      expect(stdout).toMatch(/PASS {2}target\.url/)
+      child.kill("SIGINT")
+      expect(await code).toBe(130)
+      expect(stdout).not.toContain("\x1b")
+      expect(stdout).toMatch(/INCOMPLETE .*\(interrupted\)$/m)
     } finally {
       await local.close()
     }
