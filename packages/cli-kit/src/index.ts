@@ -2,6 +2,7 @@
  * @arlo-ready/cli-kit: what the two arlo-ready apps share: flags, their resolution into an audit,
  * exit codes, the plain line printer and the runtime entry.
  */
+export * from "./AuditInput.js"
 export * from "./ExitCode.js"
 export * from "./Flags.js"
 export { formatDuration, hasEscapes, oneLine, stripAnsi, wrap } from "./internal/text.js"
