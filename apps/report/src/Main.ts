@@ -1,0 +1,175 @@
+/**
+ * The `arlo-ready-report` command: the shared flags of cli-kit plus the report's own, and the program
+ * that resolves the inputs, checks the output paths, runs the audit (streaming ndjson and text as it
+ * goes) and writes every format. stdout carries the chosen format and nothing else.
+ */
+import { appendFileSync } from "node:fs"
+import {
+  Cli,
+  checkLine,
+  detectStyle,
+  ExitCode,
+  exitCodeFor,
+  type FailOn,
+  failOnValues,
+  headerLine,
+  parseChoice,
+  resolveAudit,
+  rootCauseSection,
+  type SharedFlags,
+  sharedFlags,
+  sharedValueFlags,
+  UsageError,
+  verdictLine
+} from "@arlo-ready/cli-kit"
+import type { AuditEvent } from "@arlo-ready/core"
+import { Command, Options } from "@effect/cli"
+import { Effect, Either, Option } from "effect"
+import { formats, ndjsonLine, render } from "./Format.js"
+import { annotations, maskCommands } from "./Github.js"
+import { runAudit } from "./internal/audit.js"
+import { binName, version } from "./internal/version.js"
+import { listChecksJson, listChecksText } from "./ListChecks.js"
+import { markdown } from "./Markdown.js"
+import { checkWritable, type LineSink, openLineSink, parseOutputs, writeOutput } from "./Outputs.js"
+
+const reportFlags = {
+  format: Options.text("format").pipe(
+    Options.withPseudoName(formats.join("|")),
+    Options.withDescription("The format written to stdout (default json)."),
+    Options.withDefault("json")
+  ),
+  output: Options.text("output").pipe(
+    Options.withPseudoName("FORMAT=PATH"),
+    Options.withDescription("Also write FORMAT to PATH (repeatable), e.g. --output junit=arlo-ready.xml."),
+    Options.repeated
+  ),
+  failOn: Options.text("fail-on").pipe(
+    Options.withPseudoName("fail|warn"),
+    Options.withDescription("Exit 1 on failed checks only (fail, the default) or on warnings too (warn)."),
+    Options.optional
+  ),
+  listChecks: Options.boolean("list-checks").pipe(
+    Options.withDescription("List the checks (ids, titles, prerequisites) as json or text, and exit.")
+  )
+}
+
+/** The flags of the report app. */
+export interface ReportFlags extends SharedFlags {
+  readonly format: string
+  readonly output: ReadonlyArray<string>
+  readonly failOn: Option.Option<string>
+  readonly listChecks: boolean
+}
+
+/** Every long flag that takes a value. */
+export const valueFlags: ReadonlyArray<string> = [...sharedValueFlags, "--format", "--output", "--fail-on"]
+
+const out = (text: string) =>
+  Effect.sync(() => {
+    process.stdout.write(text)
+  })
+const err = (text: string) =>
+  Effect.sync(() => {
+    process.stderr.write(text.endsWith("\n") ? text : `${text}\n`)
+  })
+
+/** The program behind the command. */
+export const program = (flags: ReportFlags) =>
+  Effect.gen(function* () {
+    const cli = yield* Cli
+    const env = process.env
+    const format = yield* parseChoice("--format", flags.format, formats)
+    const failOn: FailOn = Option.isSome(flags.failOn)
+      ? yield* parseChoice("--fail-on", flags.failOn.value, failOnValues)
+      : "fail"
+    const outputs = yield* parseOutputs(flags.output)
+
+    if (flags.listChecks) {
+      if (format !== "json" && format !== "text") {
+        return yield* new UsageError({
+          message: "--list-checks prints json or text: use --format json or --format text"
+        })
+      }
+      if (outputs.length > 0) return yield* new UsageError({ message: "--list-checks prints to stdout: drop --output" })
+      yield* out(format === "json" ? listChecksJson({ name: binName, version }) : listChecksText())
+      return
+    }
+
+    const resolved = yield* resolveAudit(flags, { env })
+    yield* checkWritable(outputs)
+
+    const actions = env.GITHUB_ACTIONS === "true"
+    // The runner must learn the masks before anything else could print a secret.
+    if (actions) {
+      const masks = maskCommands(resolved.secrets)
+      if (masks.length > 0) yield* (format === "github" ? out : err)(`${masks.join("\n")}\n`)
+    }
+    for (const warning of resolved.warnings) yield* cli.warn(warning)
+
+    yield* cli.stoppable(
+      Effect.gen(function* () {
+        const style = detectStyle(process.stdout, env)
+        const sinks: Array<LineSink> = []
+        for (const o of outputs.filter((o) => o.format === "ndjson")) sinks.push(yield* openLineSink(o))
+        const events: Array<AuditEvent> = []
+        const onEvent = (event: AuditEvent) => {
+          events.push(event)
+          const line = ndjsonLine(event)
+          if (format === "ndjson") process.stdout.write(line)
+          for (const sink of sinks) sink.write(line)
+          if (format === "text") {
+            if (event._tag === "audit_started") process.stdout.write(`${headerLine(event.target, style)}\n`)
+            if (event._tag === "check_finished") process.stdout.write(`${checkLine(event.result, style)}\n`)
+          }
+        }
+        const report = yield* runAudit(resolved.config, cli.signal, onEvent).pipe(
+          Effect.ensuring(Effect.sync(() => sinks.forEach((s) => s.close())))
+        )
+
+        if (format === "text") {
+          const causes = rootCauseSection(report, style)
+          yield* out(`${[...(causes.length > 0 ? ["", ...causes] : []), "", verdictLine(report, style)].join("\n")}\n`)
+        } else if (format !== "ndjson") {
+          yield* out(render(format, report, { failOn }))
+        }
+
+        if (actions) {
+          if (format !== "github") {
+            const lines = annotations(report)
+            if (lines.length > 0) yield* err(lines.join("\n"))
+          }
+          const summary = env.GITHUB_STEP_SUMMARY
+          if (summary) {
+            try {
+              appendFileSync(summary, `${markdown(report)}\n`)
+            } catch (e) {
+              yield* cli.warn(`could not append to GITHUB_STEP_SUMMARY (${(e as Error).message})`)
+            }
+          }
+        }
+
+        let failed = false
+        for (const o of outputs.filter((o) => o.format !== "ndjson")) {
+          const written = writeOutput(o, render(o.format, report, { failOn, events }))
+          if (Either.isLeft(written)) {
+            failed = true
+            yield* cli.warn(written.left.message)
+          }
+        }
+        yield* cli.setExitCode(
+          cli.interrupted() ? ExitCode.Interrupted : failed ? ExitCode.Usage : exitCodeFor(report, failOn)
+        )
+      })
+    )
+  })
+
+/** The command, for `Command.run`. */
+export const command = Command.make(binName, { ...sharedFlags, ...reportFlags }, program).pipe(
+  Command.withDescription(
+    "Audit an Arlo platform account against the preconditions of Arlo's REST API, for CI: a report on stdout and an exit code (0 ready, 1 not ready, 2 usage error, 3 incomplete, 130 interrupted)."
+  )
+)
+
+/** Runs the command line (the full argv: node, script, args…). */
+export const main = (argv: ReadonlyArray<string>) => Command.run(command, { name: binName, version })(argv)

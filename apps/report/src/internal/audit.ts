@@ -1,0 +1,27 @@
+/** Runs the core's audit stream over `fetch`, handing each event to a callback as it comes. */
+import { type AuditConfig, type AuditEvent, auditStream, type Report } from "@arlo-ready/core"
+import { FetchHttpClient } from "@effect/platform"
+import { Effect, Stream } from "effect"
+
+/**
+ * Runs the audit; `signal` stops it early, and the report of what was done so far still comes back
+ * (`interrupted: true`). Never fails: every problem is a check result.
+ */
+export const runAudit = (
+  config: AuditConfig,
+  signal: AbortSignal,
+  onEvent: (event: AuditEvent) => void
+): Effect.Effect<Report> =>
+  Effect.gen(function* () {
+    let report: Report | undefined
+    yield* auditStream(config, { signal }).pipe(
+      Stream.runForEach((event) =>
+        Effect.sync(() => {
+          if (event._tag === "audit_finished") report = event.report
+          onEvent(event)
+        })
+      )
+    )
+    if (report === undefined) return yield* Effect.dieMessage("the audit ended without a report")
+    return report
+  }).pipe(Effect.provide(FetchHttpClient.layer))
