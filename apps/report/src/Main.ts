@@ -124,7 +124,11 @@ export const program = (flags: ReportFlags) =>
           }
         }
         const report = yield* runAudit(resolved.config, cli.signal, onEvent).pipe(
-          Effect.ensuring(Effect.sync(() => sinks.forEach((s) => s.close())))
+          Effect.ensuring(
+            Effect.sync(() => {
+              for (const sink of sinks) sink.close()
+            })
+          )
         )
 
         if (format === "text") {
