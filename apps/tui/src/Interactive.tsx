@@ -13,6 +13,8 @@ export interface InteractiveOptions {
   readonly failOn: FailOn
   readonly exportDir: string
   readonly intro?: string | undefined
+  /** Where keys come from (a terminal). */
+  readonly keyboard: NodeJS.ReadStream
 }
 
 /** Runs the screen until the user quits; returns the exit code. */
@@ -50,7 +52,7 @@ export const interactive = (audits: ReadonlyArray<Audit>, options: InteractiveOp
               {...(options.intro ? { intro: options.intro } : {})}
               onExit={(outcome) => Deferred.unsafeDone(done, Exit.succeed(outcome))}
             />,
-            { exitOnCtrlC: false, patchConsole: false }
+            { stdin: options.keyboard, exitOnCtrlC: false, patchConsole: false }
           )
           // Ink settles this promise only if it exists before the app exits.
           return { ink, exited: ink.waitUntilExit().catch(() => undefined) }

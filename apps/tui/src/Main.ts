@@ -3,6 +3,9 @@
  * `--fail-on` and `--no-interactive`. It resolves what to audit (asking at a prompt for what is
  * missing), then runs the interactive screen or, without a terminal, plain lines.
  */
+
+import { openSync } from "node:fs"
+import { ReadStream } from "node:tty"
 import {
   Cli,
   detectStyle,
@@ -28,7 +31,7 @@ const tuiFlags = {
   demo: Options.text("demo").pipe(
     Options.withPseudoName("SCENARIO"),
     Options.withDescription(
-      "Audit the embedded Arlo platform simulator with a built-in scenario (default demo), no Arlo account needed."
+      "Audit the embedded Arlo platform simulator with a built-in scenario, no Arlo account needed; --demo alone means --demo demo."
     ),
     Options.optional
   ),
@@ -118,6 +121,25 @@ const withSources = (config: Audit["config"], source: "file"): Audit["config"] =
   credentials: config.credentials.map((c) => ({ ...c, source }))
 })
 
+/**
+ * Where keys come from: stdin when it is a terminal, else the controlling terminal (stdin may carry a
+ * piped secret). Null when there is none: the run is then non-interactive.
+ */
+const openKeyboard = Effect.acquireRelease(
+  Effect.sync((): NodeJS.ReadStream | null => {
+    if (process.stdin.isTTY) return process.stdin
+    try {
+      return new ReadStream(openSync("/dev/tty", "r"))
+    } catch {
+      return null
+    }
+  }),
+  (stream) =>
+    Effect.sync(() => {
+      if (stream && stream !== process.stdin) stream.destroy()
+    })
+)
+
 /** The program behind the command. */
 export const program = (flags: TuiFlags) =>
   Effect.scoped(
@@ -140,7 +162,7 @@ export const program = (flags: TuiFlags) =>
       if (Option.isSome(flags.demo)) {
         audits = yield* demoAudits(flags, flags.demo.value)
         if (audits.length > 1) {
-          intro = `Demo (scenario ${flags.demo.value}): ${audits.length} identities on simulated platforms, each with its own story. p shows the next.`
+          intro = `Demo: ${audits.length} identities on simulated platforms, each with its own story. Press p for the next.`
         }
       } else {
         const asked = process.stdin.isTTY
@@ -155,9 +177,10 @@ export const program = (flags: TuiFlags) =>
         audits = [{ label: labelOf(config), config }]
       }
 
-      if (interactive) {
+      const keyboard = interactive ? yield* openKeyboard : null
+      if (keyboard) {
         const { interactive: run } = yield* Effect.promise(() => import("./Interactive.js"))
-        yield* cli.setExitCode(yield* run(audits, { failOn, exportDir: process.cwd(), intro }))
+        yield* cli.setExitCode(yield* run(audits, { failOn, exportDir: process.cwd(), intro, keyboard }))
         return
       }
       const { plain } = yield* Effect.promise(() => import("./Plain.js"))

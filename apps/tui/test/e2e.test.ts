@@ -60,10 +60,11 @@ const open = (
   env: Record<string, string>,
   cols: number,
   rows: number,
-  cwd = tmpdir()
+  cwd = tmpdir(),
+  command: { file: string; args: Array<string> } = { file: process.execPath, args: [bin, ...args] }
 ): Session => {
   const term = new Terminal({ cols, rows, allowProposedApi: true, scrollback: 200 })
-  const child = pty.spawn(process.execPath, [bin, ...args], {
+  const child = pty.spawn(command.file, command.args, {
     name: "xterm-256color",
     cols,
     rows,
@@ -280,6 +281,23 @@ describe("arlo-ready in a terminal", () => {
         expect(await s.exit).toBe(1)
         expect(sgr.test(s.raw()), JSON.stringify(env)).toBe(coloured)
       }
+    } finally {
+      await local.close()
+    }
+  })
+
+  it("takes a piped password on stdin and the keys from the terminal", async () => {
+    const local = await startSimulator({ scenario: "mfa-optional" })
+    try {
+      const { ARLO_PASSWORD, ...env } = credentials(local, "delta")
+      const s = open([], { ...env, PW: ARLO_PASSWORD! }, 100, 30, tmpdir(), {
+        file: "/bin/sh",
+        args: ["-c", `printf '%s\\n' "$PW" | "${process.execPath}" "${bin}" --password-stdin`]
+      })
+      await s.waitText("Verdict: NOT READY")
+      expect(s.screen().join("\n")).toContain("MFA and API sign-in")
+      await s.press("q")
+      expect(await s.exit).toBe(1)
     } finally {
       await local.close()
     }
