@@ -1,6 +1,13 @@
 #!/usr/bin/env node
-import { runCli } from "@arlo-ready/cli-kit"
-import { binName } from "./internal/version.js"
-import { main, valueFlags } from "./Main.js"
+// A signal during start-up (loading takes a moment) still exits 130, like one during the audit.
+const early = () => process.exit(130)
+process.once("SIGINT", early)
+process.once("SIGTERM", early)
 
+const { runCli } = await import("@arlo-ready/cli-kit")
+const { main, valueFlags } = await import("./Main.js")
+const { binName } = await import("./internal/version.js")
+
+process.off("SIGINT", early)
+process.off("SIGTERM", early)
 runCli({ name: binName, program: main, valueFlags })

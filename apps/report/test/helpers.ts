@@ -49,6 +49,8 @@ export interface RunOptions {
   readonly cwd?: string
   /** Called with each complete stdout line as it arrives. */
   readonly onLine?: (line: string, child: ReturnType<typeof spawn>) => void
+  /** Called once the process is spawned (to signal it, for instance). */
+  readonly onSpawn?: (child: ReturnType<typeof spawn>) => void
   /** Hang guard. */
   readonly timeoutMs?: number
 }
@@ -67,6 +69,7 @@ export const runCommand = (
     const env: Record<string, string> = { PATH: process.env.PATH ?? "", HOME: process.env.HOME ?? "" }
     for (const [k, v] of Object.entries(options.env ?? {})) if (v !== undefined) env[k] = v
     const child = spawn(command, args, { env, cwd: options.cwd, stdio: ["pipe", "pipe", "pipe"] })
+    options.onSpawn?.(child)
     let stdout = ""
     let stderr = ""
     let pending = ""

@@ -76,10 +76,10 @@ export const auditFlags = {
     "full|presenter",
     "The access the integration needs (default full) (env ARLO_EXPECT_ACCESS)."
   ),
-  timeout: text("timeout", "DURATION", "Per-request timeout, e.g. 10s or 1500ms (env ARLO_TIMEOUT)."),
-  deadline: text("deadline", "DURATION", "Whole-audit deadline, e.g. 60s or 2m (env ARLO_DEADLINE)."),
-  concurrency: text("concurrency", "N", "At most N requests in flight (env ARLO_CONCURRENCY)."),
-  maxRequests: text("max-requests", "N", "At most N requests in all (env ARLO_MAX_REQUESTS)."),
+  timeout: text("timeout", "DURATION", "Per-request timeout, e.g. 10s or 1500ms."),
+  deadline: text("deadline", "DURATION", "Whole-audit deadline, e.g. 60s or 2m."),
+  concurrency: text("concurrency", "N", "At most N requests in flight."),
+  maxRequests: text("max-requests", "N", "At most N requests in all."),
   only: list("only", "Run only these checks (and report the rest as absent). Repeatable or comma-separated."),
   skip: list("skip", "Skip these checks. Repeatable or comma-separated.")
 }
