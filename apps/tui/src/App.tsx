@@ -227,7 +227,10 @@ export const App = ({ targets, run, onExit, exportDir, columns, rows, intro, tic
   useInput((input, key) => {
     // Keys typed faster than a read (or pasted) arrive together: take them one by one.
     if (input.length > 1 && !key.ctrl && !key.meta) {
-      for (const ch of input) onKey(ch, charKey(ch))
+      for (const ch of input) {
+        if (ch === "\u0003") onKey("c", { ...noKey, ctrl: true })
+        else onKey(ch, charKey(ch))
+      }
       return
     }
     onKey(input, key)

@@ -336,6 +336,14 @@ describe("App: keys", () => {
     expect(t.runs[0]?.cancelled).toBe(true)
   })
 
+  it("Ctrl+C counts even among other keys of one read", async () => {
+    const t = mount()
+    t.emit([started()])
+    await t.waitText("Checking")
+    await t.press(`jj${keys.ctrlC}`)
+    expect(t.exits.map((e) => e.kind)).toEqual(["interrupted"])
+  })
+
   it("p switches to the next target and starts a fresh run", async () => {
     const t = mount({ targets: ["acme", "globex"] })
     t.emit(runEvents(mfaResults()))
