@@ -5,12 +5,13 @@
 import { spawn } from "node:child_process"
 import { existsSync, readFileSync } from "node:fs"
 import { fileURLToPath } from "node:url"
-import { type AuditEvent, type Report, reportJsonSchema } from "@arlo-ready/core"
+import { type AuditEvent, eventJsonSchema, type Report, reportJsonSchema } from "@arlo-ready/core"
 import type { SimulatorHandle } from "@arlo-ready/simulator"
 import { Ajv } from "ajv"
 
 export const binPath = fileURLToPath(new URL("../dist/bin.js", import.meta.url))
 const shippedSchema = fileURLToPath(new URL("../../../packages/core/report.schema.json", import.meta.url))
+const shippedEventSchema = fileURLToPath(new URL("../../../packages/core/events.schema.json", import.meta.url))
 
 /** Fails with a clear message when the binary has not been built. */
 export const assertBuilt = () => {
@@ -27,6 +28,9 @@ export const reportSchema = (): object =>
 
 const ajv = new Ajv({ strict: false, allErrors: true })
 const validateReport = ajv.compile(reportSchema())
+const validateEvent = ajv.compile(
+  existsSync(shippedEventSchema) ? (JSON.parse(readFileSync(shippedEventSchema, "utf8")) as object) : eventJsonSchema()
+)
 
 /** Asserts a value is a report valid against the JSON Schema, and returns it typed. */
 export const validReport = (value: unknown): Report => {
@@ -147,12 +151,18 @@ export const scenarioSecrets = (sim: SimulatorHandle): Array<string> => {
 export const leaked = (text: string, secrets: ReadonlyArray<string>): Array<string> =>
   secrets.filter((s) => text.includes(s))
 
-/** Parses NDJSON output into events. */
-export const events = (ndjson: string): Array<AuditEvent> =>
-  ndjson
+/** Parses NDJSON output into events, each validated against the shipped event JSON Schema. */
+export const events = (ndjson: string): Array<AuditEvent> => {
+  if (ndjson !== "" && !ndjson.endsWith("\n")) throw new Error("the NDJSON does not end with a newline")
+  return ndjson
     .split("\n")
     .filter((l) => l !== "")
-    .map((l) => JSON.parse(l) as AuditEvent)
+    .map((l) => {
+      const event: unknown = JSON.parse(l)
+      if (!validateEvent(event)) throw new Error(`not a valid event: ${ajv.errorsText(validateEvent.errors)}\n${l}`)
+      return event as AuditEvent
+    })
+}
 
 /** A stderr that is exactly one line, naming no stack frame. */
 export const oneLineError = (stderr: string): string => {
