@@ -166,6 +166,22 @@ describe("streaming formats and colour", () => {
       expect(hasEscapes(json.stdout.replace(/\n/g, ""))).toBe(false)
       validReport(JSON.parse(json.stdout))
     }))
+
+  it("a reader that goes away mid-stream ends the run as interrupted, quietly", () =>
+    withSim("slow", async (sim) => {
+      let closed = false
+      const r = await run(["--format", "ndjson"], {
+        env: auditEnv(sim, "pukeko"),
+        onLine: (_line, child) => {
+          if (!closed) {
+            closed = true
+            child.stdout?.destroy()
+          }
+        }
+      })
+      expect(r.code).toBe(130)
+      expect(r.stderr).toBe("")
+    }))
 })
 
 describe("credentials", () => {

@@ -171,6 +171,7 @@ const cases: ReadonlyArray<BadCase> = [
     args: ["--auth", "basic", "--client-id", "x"],
     message: /--client-id contradicts --auth basic/
   },
+  { name: "--wizard without a terminal", args: ["--wizard"], message: /--wizard asks questions at a terminal/ },
   {
     name: "--list-checks in a format it does not print",
     args: ["--list-checks", "--format", "junit"],

@@ -140,7 +140,7 @@ export const runCli = <E, R extends Cli | NodeContext.NodeContext>(options: RunC
   const graceMs = options.graceMs ?? 5000
   const controller = new AbortController()
   let signals = 0
-  let exitCode: number = ExitCode.Ready
+  let exitCode: number | undefined
   let inStoppable = 0
   let fiber: Fiber.RuntimeFiber<void, unknown> | undefined
   let graceTimer: NodeJS.Timeout | undefined
@@ -170,9 +170,10 @@ export const runCli = <E, R extends Cli | NodeContext.NodeContext>(options: RunC
     // Let both streams drain before leaving: a report must never be cut short.
     process.stdout.write("", () => process.stderr.write("", () => process.exit(code)))
   }
-  // A reader that goes away (`| head`) is not an error of ours.
+  // A reader that goes away (`| head`) is not an error of ours; a run cut short before its verdict
+  // is an interrupted one.
   process.stdout.on("error", (e: NodeJS.ErrnoException) => {
-    if (e.code === "EPIPE") process.exit(exitCode)
+    if (e.code === "EPIPE") process.exit(exitCode ?? ExitCode.Interrupted)
   })
 
   const runtime: CliRuntime = {
@@ -196,7 +197,11 @@ export const runCli = <E, R extends Cli | NodeContext.NodeContext>(options: RunC
     warn: (message) => writeLine(process.stderr, `${options.name}: ${message}`)
   }
 
-  const precheck = missingValue(argv.slice(2), options.valueFlags ?? [])
+  const precheck =
+    missingValue(argv.slice(2), options.valueFlags ?? []) ??
+    (argv.slice(2).includes("--wizard") && !process.stdin.isTTY
+      ? new UsageError({ message: "--wizard asks questions at a terminal, and stdin is not one" })
+      : undefined)
   const program: Effect.Effect<void, E | UsageError, R> = precheck ? Effect.fail(precheck) : options.program(argv)
   const main = program.pipe(
     Effect.withConsole(cliConsole(colorEnabled(process.stdout))),
@@ -208,7 +213,7 @@ export const runCli = <E, R extends Cli | NodeContext.NodeContext>(options: RunC
 
   fiber = Effect.runFork(main)
   fiber.addObserver((exit) => {
-    if (Exit.isSuccess(exit)) return finish(exitCode)
+    if (Exit.isSuccess(exit)) return finish(exitCode ?? ExitCode.Ready)
     if (Cause.isInterruptedOnly(exit.cause)) return finish(ExitCode.Interrupted)
     process.stderr.write(`${options.name}: ${failureMessage(exit.cause)}\n`)
     if (process.env.ARLO_READY_DEBUG) process.stderr.write(`${Cause.pretty(exit.cause)}\n`)
