@@ -4,7 +4,7 @@
  */
 import { type FailOn, plainStyle, type TextStyle, textReport } from "@arlo-ready/cli-kit"
 import { type AuditEvent, Report } from "@arlo-ready/core"
-import { Schema } from "effect"
+import { Either, Schema } from "effect"
 import { github } from "./Github.js"
 import { junit } from "./Junit.js"
 import { markdown } from "./Markdown.js"
@@ -17,10 +17,18 @@ export type Format = (typeof formats)[number]
 /** Whether a string names a format. */
 export const isFormat = (s: string): s is Format => (formats as ReadonlyArray<string>).includes(s)
 
-const encodeReport = Schema.encodeSync(Report)
+const encodeReport = Schema.encodeEither(Report)
 
-/** The core's report as JSON (2-space indented, ends with a newline). */
-export const json = (report: Report): string => `${JSON.stringify(encodeReport(report), null, 2)}\n`
+/**
+ * The core's report as JSON (2-space indented, ends with a newline), encoded through its schema; a
+ * report that somehow does not encode is still printed as it is rather than lost.
+ */
+export const json = (report: Report): string =>
+  `${JSON.stringify(
+    Either.getOrElse(encodeReport(report), () => report),
+    null,
+    2
+  )}\n`
 
 /** One event as one NDJSON line (ends with a newline). */
 export const ndjsonLine = (event: AuditEvent): string => `${JSON.stringify(event)}\n`
