@@ -11,9 +11,12 @@ import { fileURLToPath } from "node:url"
 import { exitCodeFor, hasEscapes } from "@arlo-ready/cli-kit"
 import { catalogue } from "@arlo-ready/core"
 import { startSimulator } from "@arlo-ready/simulator"
-import { afterAll, beforeAll, describe, expect, it } from "vitest"
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest"
 import { assertBuilt, auditEnv, events, leaked, run, runCommand, scenarioSecrets, validReport } from "./helpers.js"
 import { childrenNamed, parseXml } from "./xml.js"
+
+// Real subprocesses on a shared machine: generous hang guards, never timing assertions.
+vi.setConfig({ testTimeout: 120_000, hookTimeout: 60_000 })
 
 const pkg = JSON.parse(readFileSync(fileURLToPath(new URL("../package.json", import.meta.url)), "utf8")) as {
   version: string

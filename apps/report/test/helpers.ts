@@ -95,7 +95,7 @@ export const runCommand = (
     const guard = setTimeout(() => {
       child.kill("SIGKILL")
       reject(new Error(`${command} ${args.join(" ")} did not exit in time\nstdout: ${stdout}\nstderr: ${stderr}`))
-    }, options.timeoutMs ?? 60_000)
+    }, options.timeoutMs ?? 100_000)
     child.on("error", reject)
     child.on("close", (code, signal) => {
       clearTimeout(guard)

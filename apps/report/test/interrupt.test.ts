@@ -6,9 +6,12 @@ import { mkdtempSync, readFileSync, rmSync } from "node:fs"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
 import { type SimulatorHandle, startSimulator } from "@arlo-ready/simulator"
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest"
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from "vitest"
 import { assertBuilt, auditEnv, events, run, validReport } from "./helpers.js"
 import { childrenNamed, parseXml } from "./xml.js"
+
+// Real subprocesses on a shared machine: generous hang guards, never timing assertions.
+vi.setConfig({ testTimeout: 120_000, hookTimeout: 60_000 })
 
 let sim: SimulatorHandle
 let dir: string

@@ -9,9 +9,12 @@ import { join } from "node:path"
 import { hasEscapes } from "@arlo-ready/cli-kit"
 import type { CheckId, CheckStatus, Report, Verdict } from "@arlo-ready/core"
 import { startSimulator } from "@arlo-ready/simulator"
-import { afterAll, beforeAll, describe, expect, it } from "vitest"
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest"
 import { assertBuilt, auditEnv, events, leaked, run, scenarioSecrets, validReport } from "./helpers.js"
 import { childrenNamed, parseXml } from "./xml.js"
+
+// Real subprocesses on a shared machine: generous hang guards, never timing assertions.
+vi.setConfig({ testTimeout: 120_000, hookTimeout: 60_000 })
 
 interface Case {
   readonly scenario: string

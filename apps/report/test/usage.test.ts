@@ -6,8 +6,11 @@ import { mkdtempSync, rmSync } from "node:fs"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
 import { type SimulatorHandle, startSimulator } from "@arlo-ready/simulator"
-import { afterAll, beforeAll, describe, expect, it } from "vitest"
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest"
 import { assertBuilt, auditEnv, oneLineError, run } from "./helpers.js"
+
+// Real subprocesses on a shared machine: generous hang guards, never timing assertions.
+vi.setConfig({ testTimeout: 120_000, hookTimeout: 60_000 })
 
 let sim: SimulatorHandle
 let env: Record<string, string>
