@@ -11,6 +11,7 @@ import {
   detectStyle,
   type FailOn,
   failOnValues,
+  inCi,
   parseChoice,
   resolveAudit,
   runCli,
@@ -22,7 +23,6 @@ import {
 import { Command, Options } from "@effect/cli"
 import { Effect, Option, Redacted } from "effect"
 import { askMissing } from "./Ask.js"
-import { inCi } from "./internal/Color.js"
 import { binName, version } from "./internal/version.js"
 import { type Audit, labelOf, withPromptSources } from "./Session.js"
 import type { TargetSpec } from "./Target.js"
@@ -145,12 +145,6 @@ export const program = (flags: TuiFlags) =>
   Effect.scoped(
     Effect.gen(function* () {
       const cli = yield* Cli
-      // The program's fibers alone do not keep Node's event loop alive; once Ink lets go of stdin a
-      // pending wind-up (aborting requests, closing the simulator) must still run to the end.
-      yield* Effect.acquireRelease(
-        Effect.sync(() => setInterval(() => {}, 2 ** 30)),
-        (timer) => Effect.sync(() => clearInterval(timer))
-      )
       const env = process.env
       const failOn: FailOn = Option.isSome(flags.failOn)
         ? yield* parseChoice("--fail-on", flags.failOn.value, failOnValues)

@@ -211,8 +211,12 @@ export const runCli = <E, R extends Cli | NodeContext.NodeContext>(options: RunC
     Effect.provide(Logger.replace(Logger.defaultLogger, stderrLogger))
   ) as Effect.Effect<void, unknown, never>
 
+  // Fibers alone do not keep Node's event loop alive: a wind-up still pending when nothing else holds
+  // the loop (aborting requests once Ink lets go of stdin, say) must run to its end, as runMain does.
+  const keepAlive = setInterval(() => {}, 2 ** 30)
   fiber = Effect.runFork(main)
   fiber.addObserver((exit) => {
+    clearInterval(keepAlive)
     if (Exit.isSuccess(exit)) return finish(exitCode ?? ExitCode.Ready)
     if (Cause.isInterruptedOnly(exit.cause)) return finish(ExitCode.Interrupted)
     process.stderr.write(`${options.name}: ${failureMessage(exit.cause)}\n`)

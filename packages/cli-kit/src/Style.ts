@@ -1,6 +1,6 @@
 /**
  * How plain output looks on a given stream: colour or not, Unicode glyphs or ASCII, wrapping width.
- * Colour follows Node's rules: FORCE_COLOR wins, then NO_COLOR, then whether the stream is a TTY.
+ * Colour: a non-empty NO_COLOR wins (no-color.org), then FORCE_COLOR, then whether the stream is a TTY.
  */
 
 /** The look of plain output. */
@@ -24,13 +24,20 @@ export interface StreamInfo {
 
 type Env = Readonly<Record<string, string | undefined>>
 
-/** Whether colour is wanted on a stream: FORCE_COLOR (not 0/false) forces it, NO_COLOR forbids it, else a TTY. */
+/** Whether colour is wanted on a stream: NO_COLOR forbids it, FORCE_COLOR (not 0/false) forces it, else a TTY. */
 export const colorEnabled = (stream: StreamInfo, env: Env = process.env): boolean => {
+  if (env.NO_COLOR !== undefined && env.NO_COLOR !== "") return false
   const force = env.FORCE_COLOR
   if (force !== undefined) return force !== "0" && force.toLowerCase() !== "false"
-  if (env.NO_COLOR !== undefined && env.NO_COLOR !== "") return false
   return stream.isTTY === true && env.TERM !== "dumb"
 }
+
+/** Whether the environment says CI (Ink's rule: CI or CONTINUOUS_INTEGRATION set and not `0` or `false`). */
+export const inCi = (env: Env = process.env): boolean =>
+  ["CI", "CONTINUOUS_INTEGRATION"].some((k) => {
+    const v = env[k]
+    return v !== undefined && v !== "0" && v !== "false"
+  })
 
 /** Whether the terminal can show Unicode glyphs: not on TERM=dumb, nor under a locale that is not UTF-8. */
 export const unicodeEnabled = (env: Env = process.env): boolean => {

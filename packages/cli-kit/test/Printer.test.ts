@@ -5,6 +5,7 @@ import {
   detectStyle,
   hasEscapes,
   headerLine,
+  inCi,
   plainStyle,
   rootCauseSection,
   rootCauses,
@@ -130,7 +131,7 @@ describe("verdictLine and textReport", () => {
 })
 
 describe("style detection", () => {
-  it("follows FORCE_COLOR, then NO_COLOR, then the TTY", () => {
+  it("follows NO_COLOR, then FORCE_COLOR, then the TTY", () => {
     expect(colorEnabled({ isTTY: true }, {})).toBe(true)
     expect(colorEnabled({ isTTY: false }, {})).toBe(false)
     expect(colorEnabled({ isTTY: true }, { NO_COLOR: "1" })).toBe(false)
@@ -139,6 +140,10 @@ describe("style detection", () => {
     expect(colorEnabled({ isTTY: false }, { FORCE_COLOR: "" })).toBe(true)
     expect(colorEnabled({ isTTY: true }, { FORCE_COLOR: "0" })).toBe(false)
     expect(colorEnabled({ isTTY: true }, { TERM: "dumb" })).toBe(false)
+    expect(colorEnabled({ isTTY: true }, { NO_COLOR: "1", FORCE_COLOR: "3" })).toBe(false)
+    expect(inCi({ CI: "true" })).toBe(true)
+    expect(inCi({ CI: "0" })).toBe(false)
+    expect(inCi({})).toBe(false)
   })
 
   it("uses ASCII on a dumb terminal or a non-UTF-8 locale", () => {

@@ -6,10 +6,3 @@
 export const applyColorPolicy = (env: NodeJS.ProcessEnv = process.env): void => {
   if (env.NO_COLOR !== undefined && env.NO_COLOR !== "") env.FORCE_COLOR = "0"
 }
-
-/** Whether the environment says CI (the same rule Ink applies: set and not `0` or `false`). */
-export const inCi = (env: Readonly<Record<string, string | undefined>> = process.env): boolean =>
-  ["CI", "CONTINUOUS_INTEGRATION"].some((k) => {
-    const v = env[k]
-    return v !== undefined && v !== "0" && v !== "false"
-  })
