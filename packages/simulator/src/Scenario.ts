@@ -188,7 +188,14 @@ export class ScenarioError extends Data.TaggedError("ScenarioError")<{ readonly 
 
 const formatPath = (p: ReadonlyArray<PropertyKey>): string =>
   p.reduce<string>(
-    (acc, k) => (typeof k === "number" ? `${acc}[${k}]` : acc === "" ? String(k) : `${acc}.${String(k)}`),
+    (acc, k) =>
+      typeof k === "number"
+        ? `${acc}[${k}]`
+        : typeof k === "string" && /^[A-Za-z_$][\w$-]*$/.test(k)
+          ? acc === ""
+            ? k
+            : `${acc}.${k}`
+          : `${acc}[${JSON.stringify(String(k))}]`,
     ""
   )
 
@@ -249,7 +256,9 @@ const readJsonFile = (file: string): Either.Either<unknown, ScenarioError> => {
   try {
     return Either.right(JSON.parse(text) as unknown)
   } catch (e) {
-    return Either.left(new ScenarioError({ message: `${file}: not valid JSON (${(e as Error).message})` }))
+    // Newer engines quote the file's text in the message: keep it to one short line.
+    const reason = (e as Error).message.replace(/\s+/g, " ").slice(0, 160)
+    return Either.left(new ScenarioError({ message: `${file}: not valid JSON (${reason})` }))
   }
 }
 
@@ -258,7 +267,10 @@ const readJsonFile = (file: string): Either.Either<unknown, ScenarioError> => {
  * (encoded or decoded form; defaults are applied).
  */
 export const load = (scenario: string | ScenarioInput | Scenario): Either.Either<Scenario, ScenarioError> => {
-  if (typeof scenario !== "string") return decode(scenario, `scenario "${scenario.name}"`)
+  if (typeof scenario !== "string") {
+    const name = (scenario as { name?: unknown } | null)?.name
+    return decode(scenario, typeof name === "string" ? `scenario ${JSON.stringify(name)}` : "scenario")
+  }
   const builtIn = path.join(scenariosDir(), `${scenario}.json`)
   const looksLikePath = scenario.includes("/") || scenario.includes("\\") || scenario.endsWith(".json")
   if (!looksLikePath) {
