@@ -1,14 +1,14 @@
-// Bundles the `arlo-ready` bin: one entry and a few chunks instead of hundreds of modules to resolve
-// and load at start-up. The screen (Ink, React), the plain printer and the demo stay separate chunks,
-// loaded only when the run needs them; the simulator stays external (a dependency, imported by --demo).
+// Bundles an app's bin (src/bin.ts) into dist/bin.js plus lazily loaded chunks: one entry and a few
+// chunks instead of hundreds of modules to resolve and load at start-up.
+// Usage, from the app's folder: node ../../scripts/bundle-bin.mjs [--external NAME]...
 import { chmodSync } from "node:fs"
-import { fileURLToPath } from "node:url"
+import { parseArgs } from "node:util"
 import { build } from "esbuild"
 
-const root = fileURLToPath(new URL("..", import.meta.url))
+const { values } = parseArgs({ options: { external: { type: "string", multiple: true, default: [] } } })
 
 await build({
-  absWorkingDir: root,
+  absWorkingDir: process.cwd(),
   entryPoints: { bin: "src/bin.ts" },
   outdir: "dist",
   chunkNames: "chunks/[name]-[hash]",
@@ -18,7 +18,7 @@ await build({
   platform: "node",
   target: "node20.19",
   jsx: "automatic",
-  external: ["@arlo-ready/simulator", "react-devtools-core"],
+  external: ["react-devtools-core", ...values.external],
   define: { "process.env.NODE_ENV": '"production"' },
   // CommonJS dependencies bundled into ESM still call require() for Node built-ins.
   banner: {
@@ -27,4 +27,4 @@ await build({
   legalComments: "none",
   logLevel: "warning"
 })
-chmodSync(`${root}dist/bin.js`, 0o755)
+chmodSync("dist/bin.js", 0o755)
