@@ -185,6 +185,31 @@ const accessToken = async (sim: SimulatorHandle): Promise<string> => {
   return ((await res.json()) as { access_token: string }).access_token
 }
 
+/**
+ * The most requests surely in flight at once, from the journal's intervals (`at` has millisecond
+ * resolution, so each counts from `at + 1` to `at + durationMs`). The simulator's own counter is not
+ * used: it never comes down after a reset or a truncated answer.
+ */
+const peakOf = (journal: ReadonlyArray<JournalEntry>): number => {
+  const edges = journal.flatMap((j) => {
+    const at = Date.parse(j.at)
+    return j.durationMs <= 1
+      ? []
+      : [
+          { t: at + 1, d: 1 },
+          { t: at + j.durationMs, d: -1 }
+        ]
+  })
+  edges.sort((a, b) => a.t - b.t || a.d - b.d)
+  let now = 0
+  let peak = 0
+  for (const e of edges) {
+    now += e.d
+    peak = Math.max(peak, now)
+  }
+  return peak
+}
+
 const unhandled: Array<unknown> = []
 const onUnhandled = (e: unknown) => {
   unhandled.push(e)
@@ -233,7 +258,7 @@ const runCase = async (route: Route, fault: Fault): Promise<Outcome> => {
       events,
       wallMs,
       journal: sim.journal(),
-      peakInFlight: sim.peakInFlight().acme ?? 0,
+      peakInFlight: peakOf(sim.journal()),
       secrets,
       options
     }
