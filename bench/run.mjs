@@ -1,0 +1,383 @@
+#!/usr/bin/env node
+/**
+ * `pnpm bench`: measures arlo-ready against the simulator and prints the figures, PASS or MISS against
+ * each goal. Writes bench/results/latest.json (the figures and the machine) and refreshes the table in
+ * bench/README.md. Expects the packages to be built (`pnpm bench` builds them first).
+ *
+ * Options: --runs N (default 7), --process-runs N (default 5), --no-readme.
+ */
+import { spawn } from "node:child_process"
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs"
+import * as os from "node:os"
+import { fileURLToPath } from "node:url"
+import { baseline } from "./baseline.mjs"
+import { derivedChain, observedChain } from "./chain.mjs"
+
+const root = new URL("../", import.meta.url)
+const here = new URL("./", import.meta.url)
+const at = (rel) => fileURLToPath(new URL(rel, root))
+
+const arg = (name, fallback) => {
+  const i = process.argv.indexOf(name)
+  if (i === -1) return fallback
+  const n = Number(process.argv[i + 1])
+  if (!Number.isInteger(n) || n < 1) {
+    process.stderr.write(`bench: ${name} needs a whole number above 0\n`)
+    process.exit(2)
+  }
+  return n
+}
+const RUNS = arg("--runs", 7)
+const PROCESS_RUNS = arg("--process-runs", 5)
+const FULL_BASELINE_RUNS = 3
+const LATENCIES = [50, 150]
+const GOALS = { boundRatio: 1.3, speedup: 3, speedupAtLatency: 150 }
+
+for (const f of ["packages/simulator/dist/index.js", "packages/core/dist/index.js", "apps/report/dist/bin.js"]) {
+  if (!existsSync(at(f))) {
+    process.stderr.write(`bench: ${f} is missing: run pnpm bench (it builds first) or pnpm build\n`)
+    process.exit(2)
+  }
+}
+const { startSimulator } = await import(new URL("packages/simulator/dist/index.js", root).href)
+const core = await import(new URL("packages/core/dist/index.js", root).href)
+const reportBin = at("apps/report/dist/bin.js")
+const timeBin = existsSync("/usr/bin/time") ? "/usr/bin/time" : null
+
+const median = (xs) => {
+  const s = [...xs].sort((a, b) => a - b)
+  const m = Math.floor(s.length / 2)
+  return s.length % 2 === 1 ? s[m] : (s[m - 1] + s[m]) / 2
+}
+const round = (x, digits = 0) => Math.round(x * 10 ** digits) / 10 ** digits
+const log = (line) => process.stderr.write(`${line}\n`)
+
+const auditOptions = (platform) => {
+  const a = platform.audit
+  return {
+    baseUrl: platform.baseUrl,
+    username: a.username,
+    password: a.password,
+    clientId: a.clientId,
+    clientSecret: a.clientSecret,
+    redirectUri: a.redirectUri,
+    scopes: a.scopes,
+    mfaSetting: a.mfaSetting
+  }
+}
+
+const auditEnv = (platform) => {
+  const a = platform.audit
+  return {
+    PATH: process.env.PATH ?? "",
+    ARLO_BASE_URL: platform.baseUrl,
+    ARLO_USERNAME: a.username,
+    ARLO_PASSWORD: a.password,
+    ARLO_CLIENT_ID: a.clientId,
+    ARLO_CLIENT_SECRET: a.clientSecret,
+    ARLO_REDIRECT_URI: a.redirectUri,
+    ARLO_SCOPES: a.scopes.join(" "),
+    ARLO_MFA_SETTING: a.mfaSetting
+  }
+}
+
+/** Peak RSS of a running process from /proc (the fallback when /usr/bin/time is absent). */
+const watchRss = (pid) => {
+  let peakKb = 0
+  const poll = () => {
+    try {
+      const m = /VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, "utf8"))
+      if (m) peakKb = Math.max(peakKb, Number(m[1]))
+    } catch {
+      // the process has exited
+    }
+  }
+  const timer = setInterval(poll, 10)
+  return () => {
+    clearInterval(timer)
+    return peakKb
+  }
+}
+
+/** Runs a command to its exit: wall time (spawn to exit), peak RSS, exit code, stdout. */
+const measureProcess = (command, args, env) =>
+  new Promise((resolve, reject) => {
+    const argv = timeBin ? [timeBin, ["-v", command, ...args]] : [command, args]
+    const started = performance.now()
+    const child = spawn(argv[0], argv[1], { env, stdio: ["ignore", "pipe", "pipe"] })
+    const stopWatch = timeBin ? null : watchRss(child.pid)
+    let stdout = ""
+    let stderr = ""
+    child.stdout.on("data", (d) => {
+      stdout += d
+    })
+    child.stderr.on("data", (d) => {
+      stderr += d
+    })
+    child.on("error", reject)
+    child.on("close", (code) => {
+      const wallMs = performance.now() - started
+      const rssKb = timeBin
+        ? Number(/Maximum resident set size \(kbytes\): (\d+)/.exec(stderr)?.[1] ?? Number.NaN)
+        : stopWatch()
+      const exit = timeBin ? Number(/Exit status: (\d+)/.exec(stderr)?.[1] ?? code) : code
+      resolve({ wallMs, rssMb: rssKb / 1024, exit, stdout })
+    })
+  })
+
+// ---------------------------------------------------------------------------------------------------
+
+const machine = {
+  cpu: os.cpus()[0]?.model ?? "unknown",
+  cores: os.cpus().length,
+  memoryGb: round(os.totalmem() / 1024 ** 3, 1),
+  node: process.version,
+  os: `${os.type()} ${os.release()} ${os.arch()}`,
+  date: new Date().toISOString(),
+  loadAverageAtStart: os.loadavg().map((x) => round(x, 2)),
+  rssMeasuredWith: timeBin ? "/usr/bin/time -v" : "/proc/<pid>/status VmHWM"
+}
+log(
+  `arlo-ready bench on ${machine.cpu} (${machine.cores} cores), Node ${machine.node}, load ${machine.loadAverageAtStart.join(" ")}`
+)
+
+const audits = []
+const baselines = []
+let requests
+
+for (const latencyMs of LATENCIES) {
+  const sim = await startSimulator({ scenario: "ready", latencyMs })
+  try {
+    const platform = sim.platforms.acme
+    const basePath = new URL(platform.baseUrl).pathname
+    const options = auditOptions(platform)
+    log(`latency ${latencyMs} ms: warming up`)
+    await core.runAudit(options)
+
+    const runs = []
+    for (let i = 0; i < RUNS; i++) {
+      sim.clearJournal()
+      const started = performance.now()
+      const report = await core.runAudit(options)
+      const wallMs = performance.now() - started
+      const journal = sim.journal()
+      runs.push({ wallMs, report, journal, peak: sim.peakInFlight().acme })
+    }
+    const verdicts = [...new Set(runs.map((r) => r.report.verdict))]
+    const chains = runs.map((r) => derivedChain(core.catalogue, r.report, r.journal, basePath))
+    const observed = runs.map((r) => observedChain(r.journal, basePath))
+    const chain = chains[0]
+    const chainLengths = [...new Set(chains.map((c) => c.length))]
+    const observedLengths = [...new Set(observed.map((c) => c.length))]
+    const libraryMs = median(runs.map((r) => r.wallMs))
+    const boundMs = chain.length * latencyMs
+    log(`  library: median ${round(libraryMs)} ms over ${RUNS} runs; chain ${chain.length} → bound ${boundMs} ms`)
+
+    const cli = []
+    for (let i = 0; i < PROCESS_RUNS; i++) {
+      sim.clearJournal()
+      const r = await measureProcess(process.execPath, [reportBin, "--format", "json"], auditEnv(platform))
+      const report = JSON.parse(r.stdout)
+      cli.push({ processMs: r.wallMs, auditMs: report.durationMs, exit: r.exit, verdict: report.verdict })
+    }
+    const cliAuditMs = median(cli.map((c) => c.auditMs))
+    log(
+      `  report binary: audit median ${round(cliAuditMs)} ms (process ${round(median(cli.map((c) => c.processMs)))} ms)`
+    )
+
+    const same = []
+    for (let i = 0; i < RUNS; i++) {
+      sim.clearJournal()
+      same.push(await baseline({ baseUrl: platform.baseUrl, ...platform.audit }, { coverage: "same" }))
+    }
+    const full = []
+    for (let i = 0; i < FULL_BASELINE_RUNS; i++) {
+      sim.clearJournal()
+      full.push(await baseline({ baseUrl: platform.baseUrl, ...platform.audit }, { coverage: "full" }))
+    }
+    const baselineMs = median(same.map((b) => b.wallMs))
+    const fullMs = median(full.map((b) => b.wallMs))
+    log(
+      `  baseline: ${same[0].requests} requests in ${round(baselineMs)} ms; full coverage ${full[0].requests} in ${round(fullMs)} ms`
+    )
+
+    audits.push({
+      latencyMs,
+      verdicts,
+      chain: {
+        length: chain.length,
+        checks: chain.checks,
+        requests: chain.requests,
+        lengthsSeen: chainLengths,
+        observedLengthsSeen: observedLengths,
+        observed: observed[0],
+        medianGapsMs: chain.gapsMs.map((_, i) => round(median(chains.map((c) => c.gapsMs[i] ?? 0)), 1)),
+        unattributedRequests: chain.unattributed
+      },
+      boundMs,
+      library: {
+        medianMs: round(libraryMs, 1),
+        runsMs: runs.map((r) => round(r.wallMs, 1)),
+        ratio: round(libraryMs / boundMs, 2),
+        within: libraryMs <= GOALS.boundRatio * boundMs
+      },
+      reportBinary: {
+        medianAuditMs: round(cliAuditMs, 1),
+        medianProcessMs: round(median(cli.map((c) => c.processMs)), 1),
+        auditRunsMs: cli.map((c) => c.auditMs),
+        ratio: round(cliAuditMs / boundMs, 2),
+        within: cliAuditMs <= GOALS.boundRatio * boundMs,
+        exits: [...new Set(cli.map((c) => c.exit))]
+      },
+      goal: GOALS.boundRatio
+    })
+    baselines.push({
+      latencyMs,
+      same: { requests: same[0].requests, medianMs: round(baselineMs, 1), facts: same[0].facts },
+      full: { requests: full[0].requests, medianMs: round(fullMs, 1) },
+      arloReadyMs: round(libraryMs, 1),
+      speedup: round(baselineMs / libraryMs, 2),
+      speedupMet: baselineMs >= GOALS.speedup * libraryMs,
+      speedupFullCoverage: round(fullMs / libraryMs, 2),
+      maxSpeedupSameRequests: round(same[0].requests / chain.length, 2)
+    })
+    if (latencyMs === LATENCIES[0]) {
+      const counts = runs.map((r) => r.report.requests.count)
+      requests = {
+        perAudit: median(counts),
+        journalled: median(runs.map((r) => r.journal.length)),
+        budget: runs[0].report.requests.budget,
+        peakInFlight: Math.max(...runs.map((r) => r.peak)),
+        concurrencyCap: core.defaults.concurrency
+      }
+    }
+  } finally {
+    await sim.close()
+  }
+}
+
+log("start-up: zero-latency simulator")
+const startup = {}
+{
+  const sim = await startSimulator({ scenario: "ready", latencyMs: 0 })
+  try {
+    const env = auditEnv(sim.platforms.acme)
+    const measure = async (name, command, args) => {
+      const runs = []
+      for (let i = 0; i < PROCESS_RUNS; i++) runs.push(await measureProcess(command, args, env))
+      startup[name] = {
+        medianMs: round(median(runs.map((r) => r.wallMs))),
+        peakRssMb: round(Math.max(...runs.map((r) => r.rssMb)), 1),
+        exits: [...new Set(runs.map((r) => r.exit))]
+      }
+      log(`  ${name}: ${startup[name].medianMs} ms, ${startup[name].peakRssMb} MB`)
+    }
+    await measure("node -e ''", process.execPath, ["-e", ""])
+    await measure("arlo-ready-report --version", process.execPath, [reportBin, "--version"])
+    await measure("arlo-ready-report (full audit)", process.execPath, [reportBin, "--format", "json"])
+  } finally {
+    await sim.close()
+  }
+}
+machine.loadAverageAtEnd = os.loadavg().map((x) => round(x, 2))
+
+// ---------------------------------------------------------------------------------------------------
+
+const verdict = (ok) => (ok ? "PASS" : "MISS")
+const at150 = baselines.find((b) => b.latencyMs === GOALS.speedupAtLatency)
+const goals = [
+  ...audits.map((a) => ({
+    goal: `audit within ${GOALS.boundRatio}x of the critical-path bound at ${a.latencyMs} ms (library)`,
+    figure: `${round(a.library.medianMs / a.boundMs, 3)}x (${a.library.medianMs} ms vs ${a.boundMs} ms)`,
+    result: verdict(a.library.within)
+  })),
+  ...audits.map((a) => ({
+    goal: `audit within ${GOALS.boundRatio}x of the critical-path bound at ${a.latencyMs} ms (report binary, cold)`,
+    figure: `${round(a.reportBinary.medianAuditMs / a.boundMs, 3)}x (${a.reportBinary.medianAuditMs} ms vs ${a.boundMs} ms)`,
+    result: verdict(a.reportBinary.within)
+  })),
+  {
+    goal: `at least ${GOALS.speedup}x faster than the sequential baseline at ${GOALS.speedupAtLatency} ms`,
+    figure: `${at150.speedup}x (at most ${at150.maxSpeedupSameRequests}x possible with the same ${at150.same.requests} requests)`,
+    result: verdict(at150.speedupMet)
+  },
+  {
+    goal: "requests per audit within the budget",
+    figure: `${requests.perAudit} of ${requests.budget}`,
+    result: verdict(requests.perAudit <= requests.budget)
+  },
+  {
+    goal: "requests in flight within the concurrency cap",
+    figure: `${requests.peakInFlight} of ${requests.concurrencyCap}`,
+    result: verdict(requests.peakInFlight <= requests.concurrencyCap)
+  }
+]
+
+const results = {
+  machine,
+  config: {
+    scenario: "ready",
+    checks: "Basic + OAuth (every check)",
+    runs: RUNS,
+    processRuns: PROCESS_RUNS,
+    fullBaselineRuns: FULL_BASELINE_RUNS,
+    latenciesMs: LATENCIES
+  },
+  goals,
+  audits,
+  baselines,
+  startup,
+  requests
+}
+
+const table = [
+  `Machine: ${machine.cpu}, ${machine.cores} cores, ${machine.memoryGb} GB, Node ${machine.node}, ${machine.os}; ${machine.date.slice(0, 10)}; load average ${machine.loadAverageAtStart.join(" ")} at start, ${machine.loadAverageAtEnd.join(" ")} at end.`,
+  "",
+  `Audit wall time, \`ready\` scenario, Basic + OAuth, every check (median of ${RUNS} library runs in a warm process; median of ${PROCESS_RUNS} report-binary runs, each a fresh process, audit time from the report's \`durationMs\`):`,
+  "",
+  "| latency | critical chain | bound | arlo-ready (library) | ratio | report binary (cold) | ratio | sequential baseline | speed-up | full-coverage baseline | speed-up |",
+  "| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
+  ...audits.map((a) => {
+    const b = baselines.find((x) => x.latencyMs === a.latencyMs)
+    return `| ${a.latencyMs} ms | ${a.chain.length} requests | ${a.boundMs} ms | ${a.library.medianMs} ms | ${a.library.ratio}x | ${a.reportBinary.medianAuditMs} ms | ${a.reportBinary.ratio}x | ${b.same.medianMs} ms (${b.same.requests} req.) | ${b.speedup}x | ${b.full.medianMs} ms (${b.full.requests} req.) | ${b.speedupFullCoverage}x |`
+  }),
+  "",
+  `Process start to exit (median of ${PROCESS_RUNS}; peak RSS is the highest of the runs), zero-latency simulator:`,
+  "",
+  "| command | wall time | peak RSS |",
+  "| --- | ---: | ---: |",
+  ...Object.entries(startup).map(([name, s]) => `| \`${name}\` | ${s.medianMs} ms | ${s.peakRssMb} MB |`),
+  "",
+  `Time the audit spends between an answer on the critical chain and its next request (median per hop, library): ${audits.map((a) => `${a.latencyMs} ms: ${a.chain.medianGapsMs.join(", ")} ms`).join("; ")}.`,
+  "",
+  `Requests per audit: ${requests.perAudit} (journalled by the simulator: ${requests.journalled}) of a budget of ${requests.budget}; peak in flight ${requests.peakInFlight} (cap ${requests.concurrencyCap}).`,
+  "",
+  "| goal | figure | result |",
+  "| --- | --- | --- |",
+  ...goals.map((g) => `| ${g.goal} | ${g.figure} | ${g.result} |`)
+].join("\n")
+
+mkdirSync(new URL("results/", here), { recursive: true })
+writeFileSync(new URL("results/latest.json", here), `${JSON.stringify(results, null, 2)}\n`)
+if (!process.argv.includes("--no-readme")) {
+  const readme = new URL("README.md", here)
+  if (existsSync(readme)) {
+    const text = readFileSync(readme, "utf8")
+    const start = "<!-- bench:latest:start -->"
+    const end = "<!-- bench:latest:end -->"
+    const i = text.indexOf(start)
+    const j = text.indexOf(end)
+    if (i !== -1 && j > i) writeFileSync(readme, `${text.slice(0, i + start.length)}\n${table}\n${text.slice(j)}`)
+  }
+}
+process.stdout.write(`${table}\n`)
+for (const a of audits) {
+  if (a.verdicts.length !== 1 || a.verdicts[0] !== "ready") {
+    process.stdout.write(
+      `\nWARNING: at ${a.latencyMs} ms the audit's verdict was ${a.verdicts.join(", ")}, not ready\n`
+    )
+  }
+  if (!a.chain.lengthsSeen.every((l) => l === a.chain.length) || a.chain.unattributedRequests.length > 0) {
+    process.stdout.write(`\nWARNING: at ${a.latencyMs} ms the derived chain varied or missed requests\n`)
+  }
+}
