@@ -556,12 +556,12 @@ export const app = (state: ServerState) => {
       if (active.reset) {
         record(0, name)
         res.socket?.destroy()
-        return yield* Effect.never
+        return yield* Effect.interrupt
       }
       if (active.oversizeBytes !== undefined && active.status === undefined) {
         record(200, name)
         yield* oversize(res, active.oversizeBytes, isHead)
-        if (res.destroyed && !res.writableEnded) return yield* Effect.never
+        if (res.destroyed && !res.writableEnded) return yield* Effect.interrupt
         return HttpServerResponse.empty()
       }
       const direct = faultReply(active, `/${p.name}${rel}${search}`)
@@ -580,14 +580,14 @@ export const app = (state: ServerState) => {
       if (active.truncate) {
         yield* writeChunk(res, bytes.subarray(0, Math.floor(bytes.length / 2)))
         res.socket?.destroy()
-        return yield* Effect.never
+        return yield* Effect.interrupt
       }
       const size = active.trickleBytes ?? 64
       for (let i = 0; i < bytes.length && !res.destroyed; i += size) {
         if (i > 0) yield* sleep(active.trickleMs ?? 0)
         yield* writeChunk(res, bytes.subarray(i, i + size))
       }
-      if (res.destroyed) return yield* Effect.never
+      if (res.destroyed) return yield* Effect.interrupt
       res.end()
       return response
     })
