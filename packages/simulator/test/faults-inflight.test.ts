@@ -42,10 +42,7 @@ describe("the in-flight count after faults", () => {
   })
 
   // A request whose socket the fault destroyed must end too, or it would stay in flight for ever.
-  it.each([{ reset: true }, { truncate: true }])(
-    "after %o: one request at a time peaks at 1",
-    async (fault) => {
-      expect(await peakAfterFaults(fault)).toBe(1)
-    }
-  )
+  it.each([{ reset: true }, { truncate: true }])("after %o: one request at a time peaks at 1", async (fault) => {
+    expect(await peakAfterFaults(fault)).toBe(1)
+  })
 })
