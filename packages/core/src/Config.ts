@@ -5,6 +5,7 @@
  */
 import { Data, Either, Redacted } from "effect"
 import { type CheckId, catalogue, checkGroups, isCheckId } from "./Catalogue.js"
+import { echo, withoutUserinfo } from "./internal/echo.js"
 import type { AuthMethod, CredentialSource } from "./Report.js"
 
 /** Where a credential came from. */
@@ -356,7 +357,7 @@ export const resolveConfig = (input: ResolveConfigInput): Either.Either<AuditCon
     if ((allowed as ReadonlyArray<string>).includes(lower)) return Either.right(lower as L[number])
     const name = fieldName(f, v.fromEnv)
     return Either.left(
-      new ConfigError({ field: name, message: `${name} must be one of ${allowed.join(", ")} (got '${v.value}').` })
+      new ConfigError({ field: name, message: `${name} must be one of ${allowed.join(", ")} (got ${echo(v.value)}).` })
     )
   }
 }
@@ -391,7 +392,7 @@ const checkList = (name: string, list: ReadonlyArray<string>): Either.Either<Arr
       return Either.left(
         new ConfigError({
           field: name,
-          message: `Unknown check '${raw}' in ${name}: use a check id such as basic.mfa or a group (${checkGroups.join(", ")}).`
+          message: `Unknown check ${echo(raw)} in ${name}: use a check id such as basic.mfa or a group (${checkGroups.join(", ")}).`
         })
       )
     }
@@ -435,7 +436,7 @@ export const targetFromPlatform = (raw: string, field = "platform"): Either.Eith
     return Either.left(
       new ConfigError({
         field,
-        message: `${field} '${raw}' is not a platform name:${hint}, or give a full URL as the base URL.`
+        message: `${field} ${echo(raw)} is not a platform name:${hint}, or give a full URL as the base URL.`
       })
     )
   }
@@ -452,7 +453,7 @@ export const targetFromBaseUrl = (raw: string, field = "baseUrl"): Either.Either
   try {
     url = new URL(raw.trim())
   } catch {
-    return fail(`'${raw}' is not an absolute URL: give one such as https://acme.arlo.co.`)
+    return fail(`${echo(withoutUserinfo(raw.trim()))} is not an absolute URL: give one such as https://acme.arlo.co.`)
   }
   if (url.protocol !== "https:" && url.protocol !== "http:") {
     return fail(`must be an https URL (got ${url.protocol.replace(/:$/, "")}).`)

@@ -190,6 +190,32 @@ describe("resolveConfig", () => {
     }
   })
 
+  it("echoes input escaped and shortened, never over two lines", () => {
+    const mfa = err(resolveConfig({ env: { ...env, ARLO_MFA_SETTING: "x\ny" } }))
+    expect(mfa.message).toContain("(got 'x\\ny')")
+    const platform = err(fromOptions({ platform: `a\r\n${"b".repeat(200)}`, username: "u", password: "p" }))
+    expect(platform.message).toMatch(/^platform 'a\\r\\nb+…' is not a platform name/)
+    expect(platform.message).not.toContain("b".repeat(60))
+    const check = err(fromOptions({ platform: "acme", username: "u", password: "p", only: ["x\u2028y"] }))
+    expect(check.message).toContain("Unknown check 'x\\u2028y'")
+    for (const e of [mfa, platform, check]) expect(e.message).not.toMatch(/[\r\n\u2028\u2029]/)
+  })
+
+  it("never echoes the credentials of a base URL it cannot parse", () => {
+    for (const raw of [
+      "https://api:hunter2secret@exa mple.com",
+      "https://api:hunter2secret@[x",
+      "https://a@b:hunter2secret@c d"
+    ]) {
+      const e = err(fromOptions({ baseUrl: raw, username: "u", password: "p" }))
+      expect(e.message).toMatch(/^baseUrl '.*' is not an absolute URL/)
+      expect(e.message).not.toContain("hunter2secret")
+    }
+    expect(
+      err(fromOptions({ baseUrl: "https://api:hunter2secret@exa mple.com", username: "u", password: "p" })).message
+    ).toContain("'https://…@exa mple.com'")
+  })
+
   it("expands groups in only/skip and keeps catalogue order", () => {
     const c = ok(
       fromOptions({ platform: "acme", username: "u", password: "p", only: ["policy", "basic.mfa,target.url"] })
