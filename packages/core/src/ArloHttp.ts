@@ -22,6 +22,7 @@ import {
   Stream
 } from "effect"
 import { type AuditConfig, maskedHint } from "./Config.js"
+import { withoutUserinfo } from "./internal/echo.js"
 import { toolName, version } from "./internal/version.js"
 import type { Exchange } from "./Report.js"
 import { apiException, parseXml } from "./Xml.js"
@@ -273,6 +274,38 @@ const firstNumber = (headers: Record<string, string>, names: ReadonlyArray<strin
   return null
 }
 
+/**
+ * Every form in which a configured secret may come back in an answer: plain, base64 of `user:password`
+ * and `clientId:secret` (the Basic header's value; padded, unpadded, URL-safe), and each of those
+ * URL-encoded (`%2B`/`%2b`, form-encoded). Longest first, so that a longer form is replaced whole.
+ */
+export const secretForms = (config: Pick<AuditConfig, "basic" | "oauth">): Array<string> => {
+  const forms = new Set<string>()
+  const add = (v: string) => {
+    if (v.length < 3) return
+    forms.add(v)
+    const uri = encodeURIComponent(v)
+    forms.add(uri)
+    forms.add(uri.replace(/%[0-9A-F]{2}/g, (m) => m.toLowerCase()))
+    forms.add(uri.replace(/%20/g, "+"))
+  }
+  const addBase64 = (pair: string) => {
+    const b64 = Encoding.encodeBase64(pair)
+    const bare = b64.replace(/=+$/, "")
+    for (const v of [b64, bare, bare.replace(/\+/g, "-").replace(/\//g, "_")]) add(v)
+  }
+  const plain = [
+    config.basic?.password,
+    config.oauth?.clientSecret,
+    config.oauth?.accessToken,
+    config.oauth?.refreshToken
+  ]
+  for (const r of plain) if (r) add(Redacted.value(r))
+  if (config.basic) addBase64(`${config.basic.username}:${Redacted.value(config.basic.password)}`)
+  if (config.oauth?.clientSecret) addBase64(`${config.oauth.clientId}:${Redacted.value(config.oauth.clientSecret)}`)
+  return [...forms].sort((a, b) => b.length - a.length)
+}
+
 /** Builds the service for one audit. `deadlineAt` is the audit's deadline (epoch ms). */
 export const makeArloHttp = (
   config: AuditConfig,
@@ -298,18 +331,7 @@ export const makeArloHttp = (
       }
     })()
 
-    const secrets: Array<string> = []
-    for (const r of [
-      config.basic?.password,
-      config.oauth?.clientSecret,
-      config.oauth?.accessToken,
-      config.oauth?.refreshToken
-    ]) {
-      if (r) {
-        const v = Redacted.value(r)
-        if (v.length >= 3) secrets.push(v)
-      }
-    }
+    const secrets = secretForms(config)
 
     const scrub = (s: string): string => {
       let out = s
@@ -325,7 +347,7 @@ export const makeArloHttp = (
       try {
         u = new URL(raw)
       } catch {
-        return scrub(raw)
+        return scrub(withoutUserinfo(raw))
       }
       const path = `${decodePath(u.pathname)}${displayQuery(u.search, maskUser)}`
       return scrub(u.origin === origin ? path : `${u.origin}${path}`)
@@ -523,7 +545,7 @@ export const makeArloHttp = (
               path,
               status: null,
               durationMs,
-              error: f.message,
+              error: scrub(f.message),
               ...(canRetry ? { note: "retried" } : {})
             })
             if (canRetry) {
@@ -532,7 +554,7 @@ export const makeArloHttp = (
               yield* backoff(retryNo++)
               continue
             }
-            return yield* new HttpFailure({ code: f.code, message: f.message, exchanges })
+            return yield* new HttpFailure({ code: f.code, message: scrub(f.message), exchanges })
           }
           const a = r.right
           yield* observeRate(a.headers)
