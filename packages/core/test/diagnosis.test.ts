@@ -12,9 +12,12 @@ import {
   diagnoseRegistered,
   diagnoseScopes,
   diagnoseSecret,
+  readDiscovery,
   redirectUriProblem
 } from "../src/checks/OAuth.js"
+import { readContacts } from "../src/checks/Roles.js"
 import { dnsNotFound } from "../src/checks/Target.js"
+import { unexpectedCause } from "../src/internal/check.js"
 import { classifyBasicSignIn } from "../src/internal/probes.js"
 
 const res = (status: number, body = "", headers: Record<string, string> = {}): ArloResponse => ({
@@ -132,6 +135,65 @@ describe("the OAuth probes combined", () => {
     expect(A.scope).toMatchObject({ _tag: "redirect_error", error: "invalid_scope" })
     expect(classifyAuthorize(Either.right(res(404, "")), null)._tag).toBe("not_found")
     expect(classifyToken(Either.right(res(401, "")))._tag).toBe("invalid_client")
+  })
+
+  it("counts only a redirect to the platform's sign-in page as 'sent on to sign-in'", () => {
+    const c = (r: ArloResponse) => classifyAuthorize(Either.right(r), "https://app.example/cb")._tag
+    const self = "https://acme.arlo.co/oauth/connect/authorize"
+    expect(c(res(302, "", { location: "https://acme.arlo.co/oauth/account/login?ReturnUrl=x" }))).toBe("signin")
+    expect(c(res(302, "", { location: "/acme/oauth/account/login" }))).toBe("signin")
+    expect(c(res(302, "", { location: "/oauth/somewhere?signin=1" }))).toBe("signin")
+    // A redirect loop, a redirect elsewhere, another origin: not sign-in.
+    expect(c(res(302, "", { location: self }))).toBe("unexpected")
+    expect(c(res(302, "", { location: "/oauth/connect/authorize?client_id=x" }))).toBe("unexpected")
+    expect(c(res(302, "", { location: "/maintenance" }))).toBe("unexpected")
+    expect(c(res(302, "", { location: "https://evil.example/oauth/account/login?signin=1" }))).toBe("unexpected")
+    // A 200 page naming no error (maintenance, garbage) is not a sign-in page either.
+    const maintenance = "<!DOCTYPE html><html><body><h1>We'll be back soon</h1></body></html>"
+    expect(c(res(200, maintenance, { "content-type": "text/html" }))).toBe("unexpected")
+    expect(c(res(200, '<Events><Link href="broken></Events>'))).toBe("unexpected")
+    const o = client()
+    const loop = classifyAuthorize(Either.right(res(302, "", { location: self })), o.redirectUri)
+    expect(diagnoseRedirectUri(loop, o)).toMatchObject({ status: "error", cause: { code: "authorize_unexpected" } })
+    const down = classifyAuthorize(Either.right(res(503, "")), o.redirectUri)
+    expect(diagnoseRedirectUri(down, o)).toMatchObject({ status: "error", cause: { code: "server_error" } })
+  })
+
+  it("gives a 5xx after the retries the cause server_error on every route", () => {
+    const o = client()
+    const t = classifyToken(Either.right(res(502, "<ApiException/>")))
+    expect(diagnoseSecret(t, o).cause?.code).toBe("server_error")
+    expect(diagnoseApproved(A.signin, t, o).cause?.code).toBe("server_error")
+    const odd = classifyToken(Either.right(res(400, "{}")))
+    expect(diagnoseSecret(odd, o).cause?.code).toBe("token_unexpected")
+    const signIn = classifyBasicSignIn(Either.right(res(500, "")))
+    expect(diagnoseCredentials(signIn, "optional").cause?.code).toBe("server_error")
+    expect(unexpectedCause(503, "roles_unreadable", "x")).toEqual({ code: "server_error", message: "x" })
+    expect(unexpectedCause(418, "roles_unreadable", "x")).toEqual({ code: "roles_unreadable", message: "x" })
+    expect(unexpectedCause(null, "authorize_unexpected", "x").code).toBe("authorize_unexpected")
+  })
+
+  it("takes only a JSON document naming the issuer or authorize endpoint for the discovery document", () => {
+    const d = (r: ArloResponse) => readDiscovery(Either.right(r))._tag
+    expect(d(res(200, JSON.stringify({ issuer: "https://acme.arlo.co/oauth" })))).toBe("published")
+    expect(
+      d(res(200, JSON.stringify({ authorization_endpoint: "https://acme.arlo.co/oauth/connect/authorize" })))
+    ).toBe("published")
+    expect(d(res(404, ""))).toBe("absent")
+    expect(d(res(200, "<!DOCTYPE html><html></html>"))).toBe("unreadable")
+    expect(d(res(200, '{"issuer": "https://acme'))).toBe("unreadable")
+    expect(d(res(200, "[]"))).toBe("unreadable")
+    expect(d(res(503, ""))).toBe("unreadable")
+    const f = new HttpFailure({ code: "timeout", message: "no complete response within 10 ms", exchanges: [] })
+    expect(readDiscovery(Either.left(f))).toEqual({ _tag: "unreadable", why: "no complete response within 10 ms" })
+  })
+
+  it("takes only a Contacts collection for an answer of contacts/", () => {
+    expect(Either.isRight(readContacts('<Contacts><Link rel="self" href="x"/></Contacts>'))).toBe(true)
+    expect(Either.isLeft(readContacts("<!DOCTYPE html><html><body>maintenance</body></html>"))).toBe(true)
+    expect(Either.isLeft(readContacts('<Contacts><Link href="broken></Contacts>'))).toBe(true)
+    expect(Either.isLeft(readContacts("<ApiException><Code>X</Code><Message>y</Message></ApiException>"))).toBe(true)
+    expect(Either.isLeft(readContacts("<Events/>"))).toBe(true)
   })
 
   it("decides registered / approved / secret / redirect-uri in each combination", () => {

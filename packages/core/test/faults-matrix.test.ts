@@ -80,15 +80,6 @@ interface Expected {
 }
 
 const garbage = (f: Fault) => f === "malformed XML" || f === "HTML page"
-const is5xx = (f: Fault) => f === "500" || f === "502" || f === "503"
-
-// Bugs found in @arlo-ready/core (see each message); the diagnosis tests that show them are `it.fails`.
-const BUG_CONTACTS_GARBAGE =
-  "core Roles.ts basicIdentity: a 200 on contacts/ whose body is not a Contacts collection counts as 'answered', so roles.administrator passes (inferred) on a garbage body"
-const BUG_AUTHORIZE_ANYTHING_IS_SIGNIN =
-  "core OAuth.ts classifyAuthorize: any 3xx (even to itself) and any 200 page without an error code count as 'sent on to sign-in', so oauth.server and oauth.redirect-uri pass on a maintenance page, garbage or a redirect loop"
-const BUG_5XX_CAUSE =
-  "core: a 5xx after the retries is cause server_error on the root and the sign-in, but roles_unreadable (contacts/), authorize_unexpected (authorize) or token_unexpected (token) elsewhere"
 
 const expected = (route: Route, fault: Fault): Expected => {
   const wire = wireCode[fault]
@@ -112,8 +103,7 @@ const expected = (route: Route, fault: Fault): Expected => {
           ["roles.administrator", "roles.presenter-limits"],
           "error",
           garbage(fault) ? ["unexpected_response", "roles_unreadable"] : [wire!]
-        ),
-        ...(garbage(fault) ? { bug: BUG_CONTACTS_GARBAGE } : is5xx(fault) ? { bug: BUG_5XX_CAUSE } : {})
+        )
       }
     case "authorize":
       return {
@@ -125,12 +115,7 @@ const expected = (route: Route, fault: Fault): Expected => {
             : fault === "redirect loop"
               ? ["redirect_loop", "authorize_unexpected"]
               : [wire!]
-        ),
-        ...(garbage(fault) || fault === "redirect loop"
-          ? { bug: BUG_AUTHORIZE_ANYTHING_IS_SIGNIN }
-          : is5xx(fault)
-            ? { bug: BUG_5XX_CAUSE }
-            : {})
+        )
       }
     case "token":
       return {
@@ -138,8 +123,7 @@ const expected = (route: Route, fault: Fault): Expected => {
           ["oauth.client.approved", "oauth.client.secret"],
           "error",
           garbage(fault) || fault === "redirect loop" ? ["token_unexpected"] : [wire!]
-        ),
-        ...(is5xx(fault) ? { bug: BUG_5XX_CAUSE } : {})
+        )
       }
     // The roles of the contact, the userinfo claims and the discovery document only confirm what
     // other answers show: without them the audit still decides, on a weaker basis (see below).
@@ -447,28 +431,18 @@ describe("faults on routes that only confirm", () => {
     expect(c.facts?.discovery).toBe(false)
   })
 
-  // Known bug: core OAuth.ts oauthServer takes any 200 from the discovery URL for the discovery
-  // document: an HTML maintenance page or broken XML makes it say "the discovery document is published".
-  it.fails.each(garbageFaults)(
-    "discovery, %s: a 200 that is not a discovery document is not taken for one [known bug: oauthServer counts any 200 as the discovery document]",
-    (fault) => {
-      const c = byId(outcomeOf("discovery", fault).report).get("oauth.server")!
-      expect(c.status).toBe("pass")
-      expect(c.facts?.discovery).toBe(false)
-      expect(c.summary).not.toMatch(/discovery document is published/)
-    }
-  )
+  it.each(garbageFaults)("discovery, %s: a 200 that is not a discovery document is not taken for one", (fault) => {
+    const c = byId(outcomeOf("discovery", fault).report).get("oauth.server")!
+    expect(c.status).toBe("pass")
+    expect(c.facts?.discovery).toBe(false)
+    expect(c.summary).not.toMatch(/discovery document is published/)
+  })
 
-  // Known bug: core OAuth.ts oauthServer says "no discovery document, which is optional" whenever the
-  // discovery request did not answer 200, also when it timed out, was reset or answered 5xx: the audit
-  // then states an absence it did not observe.
-  it.fails.each(failedFaults)(
-    "discovery, %s: the summary does not claim the document is absent [known bug: oauthServer reports 'no discovery document' after a failed request]",
-    (fault) => {
-      const c = byId(outcomeOf("discovery", fault).report).get("oauth.server")!
-      expect(c.summary).not.toMatch(/no discovery document/)
-    }
-  )
+  // A failed request proves no absence: the summary says the document could not be read.
+  it.each(failedFaults)("discovery, %s: the summary does not claim the document is absent", (fault) => {
+    const c = byId(outcomeOf("discovery", fault).report).get("oauth.server")!
+    expect(c.summary).not.toMatch(/no discovery document/)
+  })
 })
 
 describe("Retry-After inside the deadline", () => {
@@ -539,15 +513,15 @@ const hammering = async (retryAfter: number, times?: number) => {
 }
 
 describe("courtesy after a 429", () => {
-  // Known bug: core ArloHttp.ts keeps no shared rate-limit state: a 429 stops (or delays) only the
-  // request that met it, and every other check goes on sending requests before Retry-After has passed.
-  it.fails("Retry-After beyond the deadline: no new request after the 429 [known bug: no shared back-off in ArloHttp]", async () => {
+  // ArloHttp.ts keeps one rate-limit gate per audit: a 429 holds back every check's requests until
+  // Retry-After has passed, or stops them all when it reaches beyond the deadline.
+  it("Retry-After beyond the deadline: no new request after the 429", async () => {
     const { report, early } = await hammering(RETRY_AFTER_BEYOND_S)
     expect(report.verdict).toBe("incomplete")
     expect(early).toEqual([])
   })
 
-  it.fails("Retry-After inside the deadline: no new request until it has passed [known bug: no shared back-off in ArloHttp]", async () => {
+  it("Retry-After inside the deadline: no new request until it has passed", async () => {
     const { report, early } = await hammering(2, 1)
     expect(report.verdict).toBe("ready_with_warnings")
     expect(early).toEqual([])

@@ -4,7 +4,7 @@
  */
 import { Effect } from "effect"
 import type { MfaSetting } from "../Config.js"
-import { type CheckSpec, fromFailure, type Outcome, pass, recheck } from "../internal/check.js"
+import { type CheckSpec, fromFailure, type Outcome, pass, recheck, unexpectedCause } from "../internal/check.js"
 import { type BasicSignIn, basicSignIn } from "../internal/probes.js"
 import type { Remediation } from "../Report.js"
 
@@ -79,7 +79,7 @@ const unexpected = (
 ): Outcome => ({
   status: "error",
   summary: `Could not tell: ${s.why}.`,
-  cause: { code: s.res.status >= 500 ? "server_error" : "unexpected_response", message: s.why },
+  cause: unexpectedCause(s.res.status, "unexpected_response", s.why),
   evidence: s.res.exchanges,
   remediation: {
     steps: ["Re-run the check; if it persists, check the base URL and Arlo's status."],

@@ -8,7 +8,15 @@
 import { Effect, Either, Option, Redacted } from "effect"
 import type { ArloResponse, Auth, HttpFailure } from "../ArloHttp.js"
 import { type AuditConfig, isLoopbackHost, type OAuthClient } from "../Config.js"
-import { type CheckContext, type CheckSpec, fromFailure, type Outcome, pass, recheck } from "../internal/check.js"
+import {
+  type CheckContext,
+  type CheckSpec,
+  fromFailure,
+  type Outcome,
+  pass,
+  recheck,
+  unexpectedCause
+} from "../internal/check.js"
 import { type Fetched, get, oauthUrl, resourcesUrl } from "../internal/probes.js"
 import type { Exchange, Remediation } from "../Report.js"
 import { itemLinks, parseXml } from "../Xml.js"
@@ -78,6 +86,15 @@ const byClass = (body: string, cls: string): string | null => {
 const sameTarget = (a: URL, b: URL) =>
   a.origin === b.origin && a.pathname.replace(/\/$/, "") === b.pathname.replace(/\/$/, "")
 
+/**
+ * Whether a redirect goes to the platform's sign-in page: on the authorize URL's origin, not the
+ * authorize URL itself, and a sign-in route (`…/account/login`, or a `signin` parameter).
+ */
+export const isSignInRedirect = (loc: URL, from: URL): boolean =>
+  loc.origin === from.origin &&
+  !sameTarget(loc, from) &&
+  (/\/account\/login\/?$/i.test(loc.pathname) || loc.searchParams.has("signin"))
+
 /** Reads the authorize endpoint's answer. */
 export const classifyAuthorize = (fetched: Fetched, redirectUri: string | null): AuthorizeView => {
   if (Either.isLeft(fetched)) return { _tag: "failed", failure: fetched.left }
@@ -102,7 +119,16 @@ export const classifyAuthorize = (fetched: Fetched, redirectUri: string | null):
         return { _tag: "redirect_error", res, error, description: loc.searchParams.get("error_description") ?? "" }
       return { _tag: "unexpected", res, why: "a redirect to the redirect URI without sign-in" }
     }
-    return { _tag: "signin", res }
+    let from: URL | null
+    try {
+      from = new URL(res.url)
+    } catch {
+      from = null
+    }
+    if (from && isSignInRedirect(loc, from)) return { _tag: "signin", res }
+    if (from && sameTarget(loc, from))
+      return { _tag: "unexpected", res, why: `a redirect (${res.status}) back to the authorize endpoint itself` }
+    return { _tag: "unexpected", res, why: `a redirect (${res.status}) that does not lead to a sign-in page` }
   }
   if (res.status === 404) return { _tag: "not_found", res }
   if (res.status >= 500) return { _tag: "unexpected", res, why: `the authorize endpoint answered ${res.status}` }
@@ -120,8 +146,12 @@ export const classifyAuthorize = (fetched: Fetched, redirectUri: string | null):
       aboutApproval: /approv/i.test(description)
     }
   }
-  // A 200 page without an error: a sign-in page rendered in place.
-  return { _tag: "signin", res }
+  // A page that neither sends on to sign-in nor names an error: a maintenance page, garbage…
+  return {
+    _tag: "unexpected",
+    res,
+    why: `a ${res.status} page that neither redirects to sign-in nor names an error`
+  }
 }
 
 export const authorizeProbe = (ctx: CheckContext): Effect.Effect<AuthorizeView> => {
@@ -328,7 +358,7 @@ export const diagnoseApproved = (a: AuthorizeView, t: TokenView, o: OAuthClient)
   return {
     status: "error",
     summary: `Could not tell whether Arlo approved the client: the token endpoint answered ${t.res.status}${t.error ? ` (${t.error})` : ""}.`,
-    cause: { code: "token_unexpected", message: `the token endpoint answered ${t.error ?? t.res.status}` },
+    cause: unexpectedCause(t.res.status, "token_unexpected", `the token endpoint answered ${t.error ?? t.res.status}`),
     evidence,
     remediation: { steps: ["Re-run the check."], who: "you", recheck: recheck("oauth.client.approved") }
   }
@@ -387,7 +417,7 @@ export const diagnoseSecret = (t: TokenView, o: OAuthClient): Outcome => {
   return {
     status: "error",
     summary: `Could not tell whether the secret is right: the token endpoint answered ${t.res.status}${t.error ? ` (${t.error})` : ""}.`,
-    cause: { code: "token_unexpected", message: `the token endpoint answered ${t.error ?? t.res.status}` },
+    cause: unexpectedCause(t.res.status, "token_unexpected", `the token endpoint answered ${t.error ?? t.res.status}`),
     evidence,
     remediation: { steps: ["Re-run the check."], who: "you", recheck: recheck("oauth.client.secret") }
   }
@@ -471,7 +501,11 @@ export const diagnoseRedirectUri = (a: AuthorizeView, o: OAuthClient): Outcome =
   return {
     status: "error",
     summary: "Could not tell whether the redirect URI is registered: the authorize endpoint answered unexpectedly.",
-    cause: { code: "authorize_unexpected", message: a._tag === "unexpected" ? a.why : a._tag },
+    cause: unexpectedCause(
+      a._tag === "unexpected" ? a.res.status : null,
+      "authorize_unexpected",
+      a._tag === "unexpected" ? a.why : a._tag
+    ),
     evidence,
     remediation: { steps: ["Re-run the check."], who: "you", recheck: recheck("oauth.redirect-uri") }
   }
@@ -479,6 +513,34 @@ export const diagnoseRedirectUri = (a: AuthorizeView, o: OAuthClient): Outcome =
 
 // ---------------------------------------------------------------------------------------------------
 // Checks
+
+/** The OpenID discovery document: published, absent (404: it is optional) or not read (any other failure). */
+export type DiscoveryView =
+  | { readonly _tag: "published" }
+  | { readonly _tag: "absent" }
+  | { readonly _tag: "unreadable"; readonly why: string }
+
+/** Only valid JSON naming an `issuer` or an `authorization_endpoint` is the discovery document. */
+export const readDiscovery = (fetched: Fetched): DiscoveryView => {
+  if (Either.isLeft(fetched)) return { _tag: "unreadable", why: fetched.left.message }
+  const res = fetched.right
+  if (res.status === 404) return { _tag: "absent" }
+  if (res.status !== 200) return { _tag: "unreadable", why: `it answered ${res.status}` }
+  try {
+    const j = JSON.parse(res.body) as unknown
+    if (
+      j !== null &&
+      typeof j === "object" &&
+      !Array.isArray(j) &&
+      (typeof (j as Record<string, unknown>).issuer === "string" ||
+        typeof (j as Record<string, unknown>).authorization_endpoint === "string")
+    )
+      return { _tag: "published" }
+    return { _tag: "unreadable", why: "a 200 that is not a discovery document" }
+  } catch {
+    return { _tag: "unreadable", why: "a 200 whose body is not JSON" }
+  }
+}
 
 export const oauthServer: CheckSpec = {
   id: "oauth.server",
@@ -492,16 +554,23 @@ export const oauthServer: CheckSpec = {
         ],
         { concurrency: "unbounded" }
       )
-      const discoveryDoc = Either.isRight(discovery) && discovery.right.status === 200
+      const d = readDiscovery(discovery)
       const dEvidence = Either.isRight(discovery) ? discovery.right.exchanges : discovery.left.exchanges
       const evidence = [...dEvidence, ...ex(a)]
-      const facts = { discovery: discoveryDoc }
+      const facts =
+        d._tag === "unreadable" ? { discovery: false, discoveryUnread: true } : { discovery: d._tag === "published" }
       switch (a._tag) {
         case "signin":
         case "redirect_error":
         case "error_page":
           return pass(
-            `The OAuth authorize endpoint answers${discoveryDoc ? "; the discovery document is published" : " (no discovery document, which is optional)"}.`,
+            `The OAuth authorize endpoint answers${
+              d._tag === "published"
+                ? "; the discovery document is published"
+                : d._tag === "absent"
+                  ? " (no discovery document, which is optional)"
+                  : `; the discovery document could not be read (${d.why}), which is optional and decides nothing here`
+            }.`,
             { evidence, facts }
           )
         case "not_found":
@@ -523,7 +592,7 @@ export const oauthServer: CheckSpec = {
           return {
             status: "error",
             summary: `Could not tell whether the OAuth endpoints work: ${a.why}.`,
-            cause: { code: "authorize_unexpected", message: a.why },
+            cause: unexpectedCause(a.res.status, "authorize_unexpected", a.why),
             evidence,
             facts,
             remediation: { steps: ["Re-run the check."], who: "you", recheck: recheck("oauth.server") }
@@ -880,10 +949,7 @@ export const oauthToken: CheckSpec = {
       return {
         status: "error",
         summary: `Could not tell whether the access token works: the API answered ${r.status}.`,
-        cause: {
-          code: r.status >= 500 ? "server_error" : "unexpected_response",
-          message: `the root collection answered ${r.status}`
-        },
+        cause: unexpectedCause(r.status, "unexpected_response", `the root collection answered ${r.status}`),
         evidence,
         remediation: { steps: ["Re-run the check."], who: "you", recheck: recheck("oauth.token") }
       } satisfies Outcome

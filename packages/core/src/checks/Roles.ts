@@ -5,10 +5,18 @@
 import { Effect, Either, Option } from "effect"
 import type { ArloResponse, Auth, HttpFailure } from "../ArloHttp.js"
 import { maskedHint } from "../Config.js"
-import { type CheckContext, type CheckSpec, fromFailure, type Outcome, pass, recheck } from "../internal/check.js"
+import {
+  type CheckContext,
+  type CheckSpec,
+  fromFailure,
+  type Outcome,
+  pass,
+  recheck,
+  unexpectedCause
+} from "../internal/check.js"
 import { basicAuth, basicSignIn, type Fetched, get, resourcesUrl } from "../internal/probes.js"
 import type { CheckResult, Exchange } from "../Report.js"
-import { fieldNames, itemLinks, links, parseXml, roles as readRoles } from "../Xml.js"
+import { apiException, fieldNames, itemLinks, links, parseXml, roles as readRoles, type XmlElement } from "../Xml.js"
 import { bearerAuth, userinfo } from "./OAuth.js"
 
 export type IdentityMethod = "basic" | "oauth"
@@ -31,6 +39,8 @@ export interface IdentityView {
   readonly evidence: ReadonlyArray<Exchange>
   /** A request that could not be decided (5xx, timeout…): the checks report `error`. */
   readonly failure: HttpFailure | null
+  /** `contacts/` answered 200 with something that is not a Contacts collection (HTML, broken XML…). */
+  readonly unexpected: string | null
 }
 
 const exchangesOf = (f: Fetched): ReadonlyArray<Exchange> => (Either.isRight(f) ? f.right.exchanges : f.left.exchanges)
@@ -54,6 +64,18 @@ const readRoleList = (res: ArloResponse): Array<string> | null => {
   return Either.isRight(doc) ? (readRoles(doc.right) ?? null) : null
 }
 
+/** Reads a 200 of `contacts/`: the Contacts collection, or why it is not one. */
+export const readContacts = (body: string): Either.Either<XmlElement, string> => {
+  const doc = parseXml(body)
+  if (Either.isLeft(doc))
+    return Either.left(`contacts/ answered 200 with a body that is not well-formed XML (${doc.left.message})`)
+  const ex = apiException(doc.right)
+  if (ex) return Either.left(`contacts/ answered 200 carrying an ApiException (${ex.code})`)
+  if (doc.right.name.toLowerCase() !== "contacts")
+    return Either.left(`contacts/ answered 200 with <${doc.right.name}> where a Contacts collection was expected`)
+  return Either.right(doc.right)
+}
+
 const basicIdentity = (ctx: CheckContext): Effect.Effect<IdentityView> =>
   Effect.gen(function* () {
     const auth = basicAuth(ctx)
@@ -64,7 +86,14 @@ const basicIdentity = (ctx: CheckContext): Effect.Effect<IdentityView> =>
       auth
     }
     const signIn = yield* basicSignIn(ctx)
-    const none = { roles: null, rolesFrom: null, contacts: "unknown" as const, contactsStatus: null, contactId: null }
+    const none = {
+      roles: null,
+      rolesFrom: null,
+      contacts: "unknown" as const,
+      contactsStatus: null,
+      contactId: null,
+      unexpected: null
+    }
     if (signIn._tag === "forbidden") {
       return { ...base, ...none, apiAccess: "refused", evidence: signIn.res.exchanges, failure: null }
     }
@@ -97,15 +126,24 @@ const basicIdentity = (ctx: CheckContext): Effect.Effect<IdentityView> =>
     if (contacts === "unknown") {
       return { ...base, ...none, apiAccess: "granted", contactsStatus: c.status, evidence, failure: null }
     }
+    const collection = contacts === "answered" ? readContacts(c.body) : undefined
+    if (collection && Either.isLeft(collection)) {
+      return {
+        ...base,
+        ...none,
+        apiAccess: "granted",
+        contactsStatus: c.status,
+        evidence,
+        failure: null,
+        unexpected: collection.left
+      }
+    }
     let contactId: string | null = null
     let roles: Array<string> | null = null
-    if (contacts === "answered" && byEmail) {
-      const doc = parseXml(c.body)
-      const candidates = Either.isRight(doc)
-        ? itemLinks(doc.right)
-            .map((l) => contactIdFrom(l.href))
-            .filter((x): x is string => x !== null)
-        : []
+    if (collection && byEmail) {
+      const candidates = itemLinks(collection.right)
+        .map((l) => contactIdFrom(l.href))
+        .filter((x): x is string => x !== null)
       for (const id of candidates.slice(0, 2)) {
         const rf = yield* get(ctx, resourcesUrl(ctx, `contacts/${encodeURIComponent(id)}/security/roles`), auth)
         evidence.push(...exchangesOf(rf))
@@ -126,7 +164,8 @@ const basicIdentity = (ctx: CheckContext): Effect.Effect<IdentityView> =>
       contactsStatus: c.status,
       contactId,
       evidence,
-      failure: null
+      failure: null,
+      unexpected: null
     }
   })
 
@@ -146,7 +185,14 @@ const oauthIdentity = (ctx: CheckContext): Effect.Effect<IdentityView> =>
     const maybeAuth = yield* bearerAuth(ctx)
     const auth: Auth = Option.getOrElse(maybeAuth, (): Auth => ({ _tag: "none" }))
     const base = { method: "oauth" as const, label: "the access token's user", auth }
-    const none = { roles: null, rolesFrom: null, contacts: "unknown" as const, contactsStatus: null, contactId: null }
+    const none = {
+      roles: null,
+      rolesFrom: null,
+      contacts: "unknown" as const,
+      contactsStatus: null,
+      contactId: null,
+      unexpected: null
+    }
     const [info, root] = yield* Effect.all([userinfo(ctx, auth), get(ctx, resourcesUrl(ctx), auth)], {
       concurrency: "unbounded"
     })
@@ -169,7 +215,8 @@ const oauthIdentity = (ctx: CheckContext): Effect.Effect<IdentityView> =>
       contactsStatus: s,
       contactId: null,
       evidence,
-      failure: null
+      failure: null,
+      unexpected: null
     }
   })
 
@@ -265,8 +312,16 @@ export const administratorFact = (v: IdentityView): AdminFact => {
       enforced: true
     }
   }
+  if (v.unexpected) return { held: null, why: v.unexpected }
+  if (v.contactsStatus !== null) return { held: null, why: `contacts/ answered ${v.contactsStatus}` }
   return { held: null, why: "neither the roles nor the routes answered clearly" }
 }
+
+/** Why the roles could not be read: a 5xx is `server_error`, a body that is not a collection `unexpected_response`. */
+const unreadableCause = (v: IdentityView, why: string) =>
+  v.unexpected
+    ? { code: "unexpected_response", message: why }
+    : unexpectedCause(v.contactsStatus, "roles_unreadable", why)
 
 /** roles.administrator from the identity view. */
 export const diagnoseAdministrator = (v: IdentityView, expectAccess: "full" | "presenter"): Outcome => {
@@ -277,7 +332,7 @@ export const diagnoseAdministrator = (v: IdentityView, expectAccess: "full" | "p
     return {
       status: "error",
       summary: `Could not tell whether ${v.label} holds Administrator: ${f.why}.`,
-      cause: { code: "roles_unreadable", message: f.why },
+      cause: unreadableCause(v, f.why),
       evidence: v.evidence,
       remediation: { steps: ["Re-run the check."], who: "you", recheck: recheck("roles.administrator") }
     }
@@ -397,7 +452,7 @@ const presenterLimits = (ctx: CheckContext, v: IdentityView): Effect.Effect<Outc
         return {
           status: "error",
           summary: `Could not read the limits: ${route}/ answered ${s}.`,
-          cause: { code: s >= 500 ? "server_error" : "unexpected_response", message: `${route}/ answered ${s}` },
+          cause: unexpectedCause(s, "unexpected_response", `${route}/ answered ${s}`),
           evidence,
           remediation: { steps: ["Re-run the check."], who: "you", recheck: recheck("roles.presenter-limits") }
         } satisfies Outcome
@@ -485,7 +540,7 @@ export const rolesPresenterLimits: CheckSpec = {
         return {
           status: "error",
           summary: `Could not tell whether limits apply: ${f.why}.`,
-          cause: { code: "roles_unreadable", message: f.why },
+          cause: unreadableCause(v, f.why),
           evidence: v.evidence,
           remediation: { steps: ["Re-run the check."], who: "you", recheck: recheck("roles.presenter-limits") }
         } satisfies Outcome

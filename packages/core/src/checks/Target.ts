@@ -4,7 +4,7 @@
 import { Effect, Either } from "effect"
 import type { ArloResponse } from "../ArloHttp.js"
 import { isLoopbackHost, resourcesPath, validateBaseUrl } from "../Config.js"
-import { type CheckSpec, fromFailure, type Outcome, pass, recheck } from "../internal/check.js"
+import { type CheckSpec, fromFailure, type Outcome, pass, recheck, unexpectedCause } from "../internal/check.js"
 import { get, resourcesUrl } from "../internal/probes.js"
 import type { Exchange } from "../Report.js"
 import { apiException, parseXml } from "../Xml.js"
@@ -108,7 +108,7 @@ export const diagnoseReachable = (baseUrl: string, platform: string | null, res:
     return {
       status: "error",
       summary: `The platform answered ${res.status} after retries: it could not be tested.`,
-      cause: { code: "server_error", message: `the root collection answered ${res.status}` },
+      cause: unexpectedCause(res.status, "server_error", `the root collection answered ${res.status}`),
       evidence,
       remediation: {
         steps: ["Re-run later; if it persists, contact Arlo support with the time of the audit."],

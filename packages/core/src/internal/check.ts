@@ -50,6 +50,13 @@ export const pass = (summary: string, extra: Partial<Outcome> = {}): Outcome => 
 
 export const notApplicable = (summary: string): Outcome => ({ status: "not_applicable", summary, cause: null })
 
+/**
+ * The cause of an answer that decides nothing. A 5xx (after the retries) is `server_error` whatever the
+ * route; any other surprise keeps the route's own code.
+ */
+export const unexpectedCause = (status: number | null, code: string, message: string): Cause =>
+  status !== null && status >= 500 ? { code: "server_error", message } : { code, message }
+
 /** An `error` outcome from a failed request: the check could not decide. */
 export const fromFailure = (id: CheckId, f: HttpFailure, what: string, evidence: ReadonlyArray<Exchange> = []) => {
   const remedy: Record<string, Remediation> = {
