@@ -6,21 +6,7 @@
  * shows: requests, retries and the peak number in flight.
  */
 import { FetchHttpClient, HttpClient, HttpClientRequest, type HttpClientResponse } from "@effect/platform"
-import {
-  Chunk,
-  Clock,
-  Context,
-  Data,
-  Duration,
-  Effect,
-  type Either,
-  Encoding,
-  Option,
-  Random,
-  Redacted,
-  Ref,
-  Stream
-} from "effect"
+import { Chunk, Clock, Context, Data, Duration, Effect, Encoding, Option, Random, Redacted, Ref, Stream } from "effect"
 import { type AuditConfig, maskedHint } from "./Config.js"
 import { withoutUserinfo } from "./internal/echo.js"
 import { toolName, version } from "./internal/version.js"
@@ -145,6 +131,15 @@ interface Attempt {
   readonly status: number
   readonly headers: Record<string, string>
   readonly body: string
+  /** For a 429: the wait it asks for and whether that wait ends within the deadline. */
+  readonly limit?: { readonly wait: number; readonly fits: boolean }
+}
+
+/** The audit-wide back-off after a 429: no request is sent before `until`; none at all once `closed`. */
+interface Gate {
+  readonly until: number
+  /** The Retry-After (seconds) of a 429 whose wait reaches beyond the deadline. */
+  readonly closed: number | null
 }
 
 interface AttemptFailure {
@@ -315,6 +310,7 @@ export const makeArloHttp = (
     const client = yield* HttpClient.HttpClient
     const semaphore = yield* Effect.makeSemaphore(config.concurrency)
     const counters = yield* Ref.make({ requests: 0, retries: 0, inFlight: 0, peakInFlight: 0 })
+    const gate = yield* Ref.make<Gate>({ until: 0, closed: null })
     const rate = yield* Ref.make<RateLimitStats>({
       met: 0,
       honoured: 0,
@@ -452,15 +448,47 @@ export const makeArloHttp = (
       return r
     }
 
-    /** One attempt: budget, a permit, the exchange and the body, all inside the per-attempt timeout. */
-    const attempt = (req: ArloRequest, url: string) =>
+    /**
+     * Waits until the shared back-off has passed. `Some(wait)` when it never will within the deadline:
+     * the request must then fail without touching the network.
+     */
+    const passGate: Effect.Effect<Option.Option<number>> = Effect.gen(function* () {
+      for (;;) {
+        const g = yield* Ref.get(gate)
+        if (g.closed !== null) return Option.some(g.closed)
+        const now = yield* Clock.currentTimeMillis
+        if (g.until <= now) return Option.none()
+        yield* Effect.sleep(Duration.millis(g.until - now))
+      }
+    })
+
+    /** A 429 answered: every request of the audit waits for its Retry-After, or stops when it is beyond the deadline. */
+    const closeGate = (headers: Record<string, string>) =>
       Effect.gen(function* () {
-        const allowed = yield* Ref.modify(counters, (c) =>
-          c.requests >= config.maxRequests ? [false, c] : [true, { ...c, requests: c.requests + 1 }]
+        const now = yield* Clock.currentTimeMillis
+        const wait = parseRetryAfter(headers["retry-after"], now) ?? 60
+        const fits = now + wait * 1000 + Math.min(config.timeoutMs, 1000) < deadlineAt
+        yield* Ref.update(gate, (g) =>
+          fits ? { ...g, until: Math.max(g.until, now + wait * 1000) } : { ...g, closed: g.closed ?? wait }
         )
-        if (!allowed) return Option.none<Either.Either<Attempt, AttemptFailure>>()
-        const outcome = yield* semaphore.withPermits(1)(
-          Effect.acquireUseRelease(
+        return { wait, fits }
+      })
+
+    /**
+     * One attempt: the shared back-off, a permit, the budget, the exchange and the body (these two inside
+     * the per-attempt timeout). A 429 closes the gate before the permit is released, so that no other
+     * request can slip out first.
+     */
+    const attempt = (req: ArloRequest, url: string) =>
+      semaphore.withPermits(1)(
+        Effect.gen(function* () {
+          const gated = yield* passGate
+          if (Option.isSome(gated)) return { _tag: "gated", wait: gated.value } as const
+          const allowed = yield* Ref.modify(counters, (c) =>
+            c.requests >= config.maxRequests ? [false, c] : [true, { ...c, requests: c.requests + 1 }]
+          )
+          if (!allowed) return { _tag: "budget" } as const
+          const outcome = yield* Effect.acquireUseRelease(
             Ref.update(counters, (c) => ({
               ...c,
               inFlight: c.inFlight + 1,
@@ -474,7 +502,14 @@ export const makeArloHttp = (
                 const body = yield* readBody(res, req.method)
                 const headers: Record<string, string> = {}
                 for (const [k, v] of Object.entries(res.headers)) headers[k.toLowerCase()] = String(v)
-                return { kind: "response", status: res.status, headers, body } satisfies Attempt
+                const limit = res.status === 429 ? yield* closeGate(headers) : undefined
+                return {
+                  kind: "response",
+                  status: res.status,
+                  headers,
+                  body,
+                  ...(limit ? { limit } : {})
+                } satisfies Attempt
               }).pipe(
                 Effect.provideService(FetchHttpClient.RequestInit, { redirect: "manual" }),
                 Effect.timeoutFail({
@@ -489,9 +524,9 @@ export const makeArloHttp = (
               ),
             () => Ref.update(counters, (c) => ({ ...c, inFlight: c.inFlight - 1 }))
           )
-        )
-        return Option.some(outcome)
-      })
+          return { _tag: "sent", outcome } as const
+        })
+      )
 
     const backoff = (n: number) =>
       Effect.gen(function* () {
@@ -529,14 +564,21 @@ export const makeArloHttp = (
           const result = yield* attempt(req, url)
           const durationMs = (yield* Clock.currentTimeMillis) - started
           const path = display(url)
-          if (Option.isNone(result)) {
+          if (result._tag === "budget") {
             return yield* new HttpFailure({
               code: "budget_exhausted",
               message: `the request budget of ${config.maxRequests} requests is spent; ${req.method} ${path} was not sent`,
               exchanges
             })
           }
-          const r = result.value
+          if (result._tag === "gated") {
+            return yield* new HttpFailure({
+              code: "rate_limited",
+              message: `the platform's rate limit was reached (429) and Retry-After ${result.wait} s reaches beyond the audit deadline; ${req.method} ${path} was not sent`,
+              exchanges
+            })
+          }
+          const r = result.outcome
           if (r._tag === "Left") {
             const f = r.left
             const canRetry = f.retryable && retriesLeft > 0
@@ -569,9 +611,7 @@ export const makeArloHttp = (
             })
 
           if (a.status === 429) {
-            const now = yield* Clock.currentTimeMillis
-            const wait = parseRetryAfter(a.headers["retry-after"], now) ?? 60
-            const fits = now + wait * 1000 + Math.min(config.timeoutMs, 1000) < deadlineAt
+            const { wait, fits } = a.limit ?? { wait: 60, fits: false }
             if (fits && retriesLeft > 0) {
               record(`Retry-After ${wait} s honoured`)
               const last = exchanges[exchanges.length - 1]!
@@ -583,7 +623,7 @@ export const makeArloHttp = (
               }))
               yield* Ref.update(counters, (c) => ({ ...c, retries: c.retries + 1 }))
               retriesLeft--
-              yield* Effect.sleep(Duration.seconds(wait))
+              // The next attempt waits at the shared gate until Retry-After has passed.
               continue
             }
             record()
