@@ -368,9 +368,9 @@ describe("secrets given other ways", () => {
     for (const f of formats) expect(leaks(r.outputs[f], r.secrets), f).toEqual([])
   })
 
-  // Known bug: core Config.ts targetFromBaseUrl echoes a base URL it cannot parse, user:password@
-  // included, and the report app prints that message on stderr.
-  it.fails("a password inside an unparsable --base-url is not echoed on stderr [known bug: targetFromBaseUrl echoes user:password@]", async () => {
+  // The core never echoes the user:password@ part of a base URL it cannot parse, and the report app
+  // prints that message on stderr.
+  it("a password inside an unparsable --base-url is not echoed on stderr", async () => {
     const secret = "Url-embedded-pw-93"
     const r = await run(["--base-url", `https://api:${secret}@exa mple.com`], {
       env: { ARLO_USERNAME: "api@acme.example", ARLO_PASSWORD: "x-password-x" }
@@ -449,11 +449,10 @@ describe("courtesy", () => {
     }
   })
 
-  // Known bug: core ArloHttp.ts keeps no shared rate-limit state: after a 429 whose Retry-After
-  // reaches beyond the deadline, the other checks go on sending requests (each met by another 429)
-  // instead of stopping. With one request at a time, every request after the first 429 was sent after
-  // it had been answered, so the order of checks cannot hide it.
-  it.fails("rate-limited: after the first 429, no request until Retry-After has passed [known bug: no shared back-off in ArloHttp]", async () => {
+  // The core keeps one rate-limit gate per audit: after a 429 whose Retry-After reaches beyond the
+  // deadline, no check sends another request. With one request at a time, every request after the
+  // first 429 would be sent after it had been answered, so the order of checks cannot hide one.
+  it("rate-limited: after the first 429, no request until Retry-After has passed", async () => {
     const { r, first, answeredAt } = await rateLimited(["--concurrency", "1"])
     const after = r.journal.filter((j) => j.seq > first.seq && Date.parse(j.at) < answeredAt + 60_000)
     expect(after.map((j) => `${j.method} ${j.path} ${j.status}`)).toEqual([])
