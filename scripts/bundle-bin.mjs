@@ -1,7 +1,7 @@
 // Bundles an app's bin (src/bin.ts) into dist/bin.js plus lazily loaded chunks: one entry and a few
 // chunks instead of hundreds of modules to resolve and load at start-up.
 // Usage, from the app's folder: node ../../scripts/bundle-bin.mjs [--external NAME]...
-import { chmodSync } from "node:fs"
+import { chmodSync, rmSync } from "node:fs"
 import { parseArgs } from "node:util"
 import { build } from "esbuild"
 
@@ -28,3 +28,5 @@ await build({
   logLevel: "warning"
 })
 chmodSync("dist/bin.js", 0o755)
+// The compiler's source map described the unbundled bin.
+rmSync("dist/bin.js.map", { force: true })
