@@ -499,10 +499,11 @@ export const makeArloHttp = (
                 const res = yield* client
                   .execute(buildRequest(req, url))
                   .pipe(Effect.mapError((e) => classifyTransport(e.cause ?? e, "connect")))
-                const body = yield* readBody(res, req.method)
                 const headers: Record<string, string> = {}
                 for (const [k, v] of Object.entries(res.headers)) headers[k.toLowerCase()] = String(v)
+                // Closed as soon as the status is known: no other request may leave while the body is read.
                 const limit = res.status === 429 ? yield* closeGate(headers) : undefined
+                const body = yield* readBody(res, req.method)
                 return {
                   kind: "response",
                   status: res.status,
