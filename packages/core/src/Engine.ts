@@ -10,7 +10,7 @@ import { Cause, Clock, Deferred, Effect, Option, Ref } from "effect"
 import { type ArloHttpService, type HttpStats, makeArloHttp } from "./ArloHttp.js"
 import { type CheckDefinition, type CheckId, catalogue, definition } from "./Catalogue.js"
 import { type AuditConfig, authMethods, reportedChecks } from "./Config.js"
-import { checkSpecs } from "./checks/index.js"
+import { checkSpecs, speculate } from "./checks/index.js"
 import { type CheckContext, makeShared, type Outcome, recheck } from "./internal/check.js"
 import { toolName, version } from "./internal/version.js"
 import {
@@ -227,6 +227,8 @@ export const runEngine = (
       const results = yield* Ref.make(new Map<CheckId, CheckResult>())
       const started = yield* Ref.make(new Map<CheckId, number>())
       const shared = yield* makeShared(scope)
+      /** Waits for the probes started as the audit started. */
+      let speculated: Effect.Effect<void> = Effect.void
 
       const absentResult = (id: CheckId): Settled => {
         const d = definition(id)
@@ -314,10 +316,13 @@ export const runEngine = (
           deferreds.has(other) || given.has(other)
             ? Effect.map(settledOf(other), Option.some)
             : Effect.succeed(Option.none()),
-        awaitOthers: Effect.forEach(
-          runList.filter((o) => o !== id),
-          (o) => Deferred.await(deferreds.get(o)!),
-          { discard: true }
+        awaitOthers: Effect.zipRight(
+          Effect.forEach(
+            runList.filter((o) => o !== id),
+            (o) => Deferred.await(deferreds.get(o)!),
+            { discard: true }
+          ),
+          Effect.suspend(() => speculated)
         )
       })
 
@@ -364,10 +369,34 @@ export const runEngine = (
         Effect.as(options.interrupt ?? Effect.never, "interrupted" as const),
         Effect.as(signalled, "interrupted" as const)
       ])
+      // The probes that need no other answer start now, side by side; the checks read them in order.
+      if (!rerun && !options.signal?.aborted) {
+        speculated = yield* speculate(
+          {
+            config,
+            http,
+            shared,
+            prerequisite: () => undefined,
+            awaitResult: () => Effect.succeed(Option.none()),
+            awaitOthers: Effect.void
+          },
+          toRun,
+          scope
+        )
+      }
       const work = Effect.forEach(runList, runOne, { concurrency: "unbounded", discard: true })
       const how = options.signal?.aborted
         ? ("interrupted" as const)
-        : yield* Effect.raceFirst(Effect.as(work, "done" as const), stop)
+        : yield* Effect.raceFirst(
+            Effect.as(
+              Effect.zipRight(
+                work,
+                Effect.suspend(() => speculated)
+              ),
+              "done" as const
+            ),
+            stop
+          )
 
       if (how !== "done") {
         // Settle what did not finish: running checks become errors; waiting ones follow the graph.

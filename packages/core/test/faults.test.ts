@@ -33,8 +33,9 @@ describe("target.reachable", () => {
     fault({ status: 503 })
     const r = await audit(sim, basicOnly())
     expect(byId(r)["target.reachable"]).toMatchObject({ status: "error", cause: { code: "server_error" } })
-    expect(sim.journal()).toHaveLength(3)
-    expect(r.requests.retries).toBe(2)
+    // Three attempts of the anonymous root (the sign-in, started beside it, meets the same fault).
+    expect(byId(r)["target.reachable"]?.evidence.map((e) => e.status)).toEqual([503, 503, 503])
+    expect(r.requests.retries).toBeGreaterThanOrEqual(2)
     expect(r.verdict).toBe("incomplete")
     expectTargetBlocks(r)
   })
@@ -63,7 +64,8 @@ describe("target.reachable", () => {
     fault({ oversizeBytes: 3 * 1024 * 1024 })
     const r = await audit(sim, basicOnly())
     expect(byId(r)["target.reachable"]).toMatchObject({ status: "error", cause: { code: "body_too_large" } })
-    expect(sim.journal()).toHaveLength(1)
+    // Not retried (the sign-in, started beside it, meets the same fault).
+    expect(byId(r)["target.reachable"]?.evidence).toHaveLength(1)
   })
 
   it("no answer within the per-attempt timeout: error timeout, retried", async () => {
@@ -71,13 +73,14 @@ describe("target.reachable", () => {
     const r = await audit(sim, basicOnly({ timeoutMs: 200 }), { wire: "atMost" })
     expect(byId(r)["target.reachable"]).toMatchObject({ status: "error", cause: { code: "timeout" } })
     expect(byId(r)["target.reachable"]?.evidence).toHaveLength(3)
-    // The three attempts reach the simulator (journalled once it finishes them), and nothing more.
-    expect(await journalReaches(sim, 3)).toBe(3)
+    // Every attempt reaches the simulator (journalled once it finishes them), and nothing more.
+    expect(await journalReaches(sim, r.requests.count)).toBe(r.requests.count)
   })
 
   it("a body that trickles past the timeout: error timeout", async () => {
     fault({ trickleMs: 100, trickleBytes: 8 })
-    const r = await audit(sim, basicOnly({ timeoutMs: 300 }))
+    // The sign-in started beside the root trickles too; attempts given up mid-flight may not be journalled.
+    const r = await audit(sim, basicOnly({ timeoutMs: 300 }), { wire: "atMost" })
     expect(byId(r)["target.reachable"]).toMatchObject({ status: "error", cause: { code: "timeout" } })
   })
 

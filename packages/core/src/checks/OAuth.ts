@@ -514,6 +514,10 @@ export const diagnoseRedirectUri = (a: AuthorizeView, o: OAuthClient): Outcome =
 // ---------------------------------------------------------------------------------------------------
 // Checks
 
+/** The memoised GET of the OpenID discovery document. */
+export const discoveryProbe = (ctx: CheckContext): Effect.Effect<Fetched> =>
+  get(ctx, oauthUrl(ctx, ".well-known/openid-configuration"), { _tag: "none" }, "application/json")
+
 /** The OpenID discovery document: published, absent (404: it is optional) or not read (any other failure). */
 export type DiscoveryView =
   | { readonly _tag: "published" }
@@ -547,13 +551,9 @@ export const oauthServer: CheckSpec = {
   notApplicable: noOAuth,
   run: (ctx) =>
     Effect.gen(function* () {
-      const [discovery, a] = yield* Effect.all(
-        [
-          get(ctx, oauthUrl(ctx, ".well-known/openid-configuration"), { _tag: "none" }, "application/json"),
-          authorizeProbe(ctx)
-        ],
-        { concurrency: "unbounded" }
-      )
+      const [discovery, a] = yield* Effect.all([discoveryProbe(ctx), authorizeProbe(ctx)], {
+        concurrency: "unbounded"
+      })
       const d = readDiscovery(discovery)
       const dEvidence = Either.isRight(discovery) ? discovery.right.exchanges : discovery.left.exchanges
       const evidence = [...dEvidence, ...ex(a)]

@@ -76,6 +76,17 @@ export const readContacts = (body: string): Either.Either<XmlElement, string> =>
   return Either.right(doc.right)
 }
 
+/** Basic has no "who am I": the user's own contact is found by email, when the username is one. */
+export const basicContactsUrl = (ctx: Pick<CheckContext, "config">): string => {
+  const username = ctx.config.basic?.username ?? ""
+  return resourcesUrl(
+    ctx,
+    username.includes("@")
+      ? `contacts/?filter=${encodeURIComponent(`Email eq ${filterLiteral(username)}`)}&top=2`
+      : "contacts/?top=1"
+  )
+}
+
 const basicIdentity = (ctx: CheckContext): Effect.Effect<IdentityView> =>
   Effect.gen(function* () {
     const auth = basicAuth(ctx)
@@ -108,15 +119,8 @@ const basicIdentity = (ctx: CheckContext): Effect.Effect<IdentityView> =>
       }
     }
     const evidence: Array<Exchange> = [...signIn.res.exchanges]
-    // Basic has no "who am I": find the user's own contact by email, when the username is one.
     const byEmail = username.includes("@")
-    const contactsUrl = resourcesUrl(
-      ctx,
-      byEmail
-        ? `contacts/?filter=${encodeURIComponent(`Email eq ${filterLiteral(username)}`)}&top=2`
-        : "contacts/?top=1"
-    )
-    const contactsF = yield* get(ctx, contactsUrl, auth)
+    const contactsF = yield* get(ctx, basicContactsUrl(ctx), auth)
     evidence.push(...exchangesOf(contactsF))
     if (Either.isLeft(contactsF)) {
       return { ...base, ...none, apiAccess: "granted", evidence, failure: contactsF.left }
