@@ -167,16 +167,24 @@ const decodePath = (s: string): string => {
 /** Renders a query for humans, secret values replaced by REDACTED (and other values through `mask`). */
 export const displayQuery = (search: string, mask: (value: string) => string = (v) => v): string => {
   if (search === "" || search === "?") return ""
-  const parts = search
+  const pairs = search
     .replace(/^\?/, "")
     .split("&")
     .filter((p) => p !== "")
     .map((p) => {
       const eq = p.indexOf("=")
-      const k = safeDecode(eq === -1 ? p : p.slice(0, eq))
-      const v = eq === -1 ? "" : safeDecode(p.slice(eq + 1))
-      return secretParams.has(k.toLowerCase()) ? `${k}=REDACTED` : eq === -1 ? k : `${k}=${mask(v)}`
+      return {
+        k: safeDecode(eq === -1 ? p : p.slice(0, eq)),
+        v: eq === -1 ? undefined : safeDecode(p.slice(eq + 1))
+      }
     })
+  const isSecret = (k: string) => secretParams.has(k.toLowerCase())
+  // A secret parameter's value is hidden wherever it appears, not only under its own name.
+  const hidden = pairs.flatMap(({ k, v }) => (isSecret(k) && v !== undefined && v !== "" ? [v] : []))
+  const hide = (v: string) => hidden.reduce((acc, h) => acc.split(h).join("REDACTED"), v)
+  const parts = pairs.map(({ k, v }) =>
+    isSecret(k) ? `${k}=REDACTED` : v === undefined ? hide(k) : `${hide(k)}=${mask(hide(v))}`
+  )
   return parts.length === 0 ? "" : `?${parts.join("&")}`
 }
 

@@ -491,6 +491,11 @@ describe("the OAuth endpoints' answers", () => {
     )
   })
 
+  it("a secret parameter's value is hidden under another name too", () => {
+    expect(displayQuery("?password=ZqvalueOf&_=ZqvalueOf")).toBe("?password=REDACTED&_=REDACTED")
+    expect(displayQuery("?code=abc123&state=xabc123y")).toBe("?code=REDACTED&state=xREDACTEDy")
+  })
+
   it("a query shown in evidence never shows a secret parameter's value", () => {
     const secretName = fc
       .tuple(
