@@ -179,11 +179,10 @@ export const displayQuery = (search: string, mask: (value: string) => string = (
       }
     })
   const isSecret = (k: string) => secretParams.has(k.toLowerCase())
-  // A secret parameter's value is hidden wherever it appears, not only under its own name.
-  const hidden = pairs.flatMap(({ k, v }) => (isSecret(k) && v !== undefined && v !== "" ? [v] : []))
-  const hide = (v: string) => hidden.reduce((acc, h) => acc.split(h).join("REDACTED"), v)
+  // A secret parameter's value is hidden under any other name it also stands under.
+  const hidden = new Set(pairs.flatMap(({ k, v }) => (isSecret(k) && v !== undefined && v !== "" ? [v] : [])))
   const parts = pairs.map(({ k, v }) =>
-    isSecret(k) ? `${k}=REDACTED` : v === undefined ? hide(k) : `${hide(k)}=${mask(hide(v))}`
+    isSecret(k) ? `${k}=REDACTED` : v === undefined ? k : `${k}=${hidden.has(v) ? "REDACTED" : mask(v)}`
   )
   return parts.length === 0 ? "" : `?${parts.join("&")}`
 }

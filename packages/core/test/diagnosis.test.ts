@@ -239,6 +239,13 @@ describe("the OAuth probes combined", () => {
     expect(diagnoseRedirectUri(A.signin, client({ redirectUri: "http://app.example/cb" })).status).toBe("fail")
   })
 
+  it("never echoes credentials or a line break from a redirect URI", () => {
+    const message = redirectUriProblem("https://me:hunter2pw@app .example/\ncb")?.message ?? ""
+    expect(message).not.toContain("hunter2pw")
+    expect(message).not.toMatch(/[\r\n]/)
+    expect(message).toContain("is not an absolute URI")
+  })
+
   it("checks scopes statically", () => {
     expect(diagnoseScopes(client()).status).toBe("pass")
     expect(diagnoseScopes(client({ scopes: ["openid", "all_claims"] })).cause?.code).toBe("scope_required_missing")

@@ -491,9 +491,9 @@ describe("the OAuth endpoints' answers", () => {
     )
   })
 
-  it("a secret parameter's value is hidden under another name too", () => {
+  it("a secret parameter's value is hidden under another name too (a counterexample found once)", () => {
     expect(displayQuery("?password=ZqvalueOf&_=ZqvalueOf")).toBe("?password=REDACTED&_=REDACTED")
-    expect(displayQuery("?code=abc123&state=xabc123y")).toBe("?code=REDACTED&state=xREDACTEDy")
+    expect(displayQuery("?code=abc123&state=abc123&top=1")).toBe("?code=REDACTED&state=REDACTED&top=1")
   })
 
   it("a query shown in evidence never shows a secret parameter's value", () => {

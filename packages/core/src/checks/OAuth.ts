@@ -17,6 +17,7 @@ import {
   recheck,
   unexpectedCause
 } from "../internal/check.js"
+import { echo, withoutUserinfo } from "../internal/echo.js"
 import { type Fetched, get, oauthUrl, resourcesUrl } from "../internal/probes.js"
 import type { Exchange, Remediation } from "../Report.js"
 import { itemLinks, parseXml } from "../Xml.js"
@@ -430,7 +431,10 @@ export const redirectUriProblem = (redirectUri: string | null): { code: string; 
   try {
     u = new URL(redirectUri)
   } catch {
-    return { code: "redirect_uri_not_absolute", message: `'${redirectUri}' is not an absolute URI` }
+    return {
+      code: "redirect_uri_not_absolute",
+      message: `${echo(withoutUserinfo(redirectUri))} is not an absolute URI`
+    }
   }
   if (u.hash !== "") return { code: "redirect_uri_fragment", message: "a redirect URI must not have a fragment" }
   if (u.protocol === "https:") return null
@@ -479,7 +483,7 @@ export const diagnoseRedirectUri = (a: AuthorizeView, o: OAuthClient): Outcome =
       evidence,
       remediation: {
         steps: [
-          `Add ${o.redirectUri} to the client's redirect URIs in ${developerPortal}, or give the one registered there.`,
+          `Add ${echo(withoutUserinfo(o.redirectUri ?? ""))} to the client's redirect URIs in ${developerPortal}, or give the one registered there.`,
           "Redirect URIs must match exactly (scheme, host, port, path)."
         ],
         who: "developer",
