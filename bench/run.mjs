@@ -170,8 +170,12 @@ for (const latencyMs of LATENCIES) {
     const chainLengths = [...new Set(chains.map((c) => c.length))]
     const observedLengths = [...new Set(observed.map((c) => c.length))]
     const libraryMs = median(runs.map((r) => r.wallMs))
-    const boundMs = chain.length * latencyMs
-    log(`  library: median ${round(libraryMs)} ms over ${RUNS} runs; chain ${chain.length} → bound ${boundMs} ms`)
+    // The bound rests on the chain observed on the wire: the audit starts some probes before the checks
+    // that read them, so the chain derived from the checks' prerequisites can be longer than what the
+    // audit actually waits for. The shortest chain seen over the runs gives the tightest bound.
+    const chainLength = Math.min(...observed.map((c) => c.length))
+    const boundMs = chainLength * latencyMs
+    log(`  library: median ${round(libraryMs)} ms over ${RUNS} runs; chain ${chainLength} → bound ${boundMs} ms`)
 
     const cli = []
     for (let i = 0; i < PROCESS_RUNS; i++) {
@@ -205,7 +209,8 @@ for (const latencyMs of LATENCIES) {
       latencyMs,
       verdicts,
       chain: {
-        length: chain.length,
+        length: chainLength,
+        derivedLength: chain.length,
         checks: chain.checks,
         requests: chain.requests,
         lengthsSeen: chainLengths,
@@ -239,7 +244,7 @@ for (const latencyMs of LATENCIES) {
       speedup: round(baselineMs / libraryMs, 2),
       speedupMet: baselineMs >= GOALS.speedup * libraryMs,
       speedupFullCoverage: round(fullMs / libraryMs, 2),
-      maxSpeedupSameRequests: round(same[0].requests / chain.length, 2)
+      maxSpeedupSameRequests: round(same[0].requests / chainLength, 2)
     })
     if (latencyMs === LATENCIES[0]) {
       const counts = runs.map((r) => r.report.requests.count)
@@ -348,8 +353,6 @@ const table = [
   "| --- | ---: | ---: |",
   ...Object.entries(startup).map(([name, s]) => `| \`${name}\` | ${s.medianMs} ms | ${s.peakRssMb} MB |`),
   "",
-  `Time the audit spends between an answer on the critical chain and its next request (median per hop, library): ${audits.map((a) => `${a.latencyMs} ms: ${a.chain.medianGapsMs.join(", ")} ms`).join("; ")}.`,
-  "",
   `Requests per audit: ${requests.perAudit} (journalled by the simulator: ${requests.journalled}) of a budget of ${requests.budget}; peak in flight ${requests.peakInFlight} (cap ${requests.concurrencyCap}).`,
   "",
   "| goal | figure | result |",
@@ -377,7 +380,7 @@ for (const a of audits) {
       `\nWARNING: at ${a.latencyMs} ms the audit's verdict was ${a.verdicts.join(", ")}, not ready\n`
     )
   }
-  if (!a.chain.lengthsSeen.every((l) => l === a.chain.length) || a.chain.unattributedRequests.length > 0) {
+  if (!a.chain.lengthsSeen.every((l) => l === a.chain.derivedLength) || a.chain.unattributedRequests.length > 0) {
     process.stdout.write(`\nWARNING: at ${a.latencyMs} ms the derived chain varied or missed requests\n`)
   }
 }
