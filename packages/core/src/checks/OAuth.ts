@@ -605,23 +605,22 @@ export const oauthServer: CheckSpec = {
     })
 }
 
-export const oauthRegistered: CheckSpec = {
-  id: "oauth.client.registered",
+/** A check decided from both client probes (authorize and the invalid-code token request) together. */
+const fromBothProbes = (
+  id: CheckSpec["id"],
+  diagnose: (a: AuthorizeView, t: TokenView, o: OAuthClient) => Outcome
+): CheckSpec => ({
+  id,
   notApplicable: noOAuth,
   run: (ctx) =>
     Effect.map(Effect.all([authorizeProbe(ctx), tokenProbe(ctx)], { concurrency: "unbounded" }), ([a, t]) =>
-      diagnoseRegistered(a, t, oauthOf(ctx))
+      diagnose(a, t, oauthOf(ctx))
     )
-}
+})
 
-export const oauthApproved: CheckSpec = {
-  id: "oauth.client.approved",
-  notApplicable: noOAuth,
-  run: (ctx) =>
-    Effect.map(Effect.all([authorizeProbe(ctx), tokenProbe(ctx)], { concurrency: "unbounded" }), ([a, t]) =>
-      diagnoseApproved(a, t, oauthOf(ctx))
-    )
-}
+export const oauthRegistered: CheckSpec = fromBothProbes("oauth.client.registered", diagnoseRegistered)
+
+export const oauthApproved: CheckSpec = fromBothProbes("oauth.client.approved", diagnoseApproved)
 
 export const oauthSecret: CheckSpec = {
   id: "oauth.client.secret",
