@@ -142,13 +142,20 @@ const mutatedScenario = fc
     return { name: b.name, doc, touched }
   })
 
-/** Whether a reported field is the touched path, inside it, or holds it. */
+/** A path without its last array index: the array an element stands in. */
+const arrayOf = (p: string) => p.replace(/\[\d+\]$/, "")
+
+/**
+ * Whether a reported field is the touched path, inside it, or holds it; or, for an array element, a
+ * sibling in the same array (a mutation inside an array can move the other elements).
+ */
 const related = (where: string, touched: ReadonlyArray<string>) =>
   where === "(root)" ||
   touched.some(
     (t) =>
       t === "" ||
       where === t ||
+      (t !== arrayOf(t) && where.startsWith(`${arrayOf(t)}[`)) ||
       where.startsWith(`${t}.`) ||
       where.startsWith(`${t}[`) ||
       t.startsWith(`${where}.`) ||
