@@ -17,7 +17,7 @@ import { Report } from "@arlo-ready/core"
 import { type JournalEntry, Scenario, type SimulatorHandle, startSimulator } from "@arlo-ready/simulator"
 import { Schema } from "effect"
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest"
-import { assertBuilt, events, type RunResult, run, scenarioSecrets, validReport } from "./helpers.js"
+import { assertBuilt, auditEnv, events, type RunResult, run, scenarioSecrets, validReport } from "./helpers.js"
 
 // Real subprocesses on a shared machine: generous hang guards, never timing assertions.
 vi.setConfig({ testTimeout: 180_000, hookTimeout: 180_000 })
@@ -40,21 +40,6 @@ const forms = (secrets: ReadonlyArray<string>): Array<string> =>
 const leaks = (text: string, secrets: ReadonlyArray<string>) => secrets.filter((s) => text.includes(s))
 
 const exitFor = { ready: 0, ready_with_warnings: 0, not_ready: 1, incomplete: 3 } as const
-
-/** The scenario's credentials for a platform, as the environment hands them to the binary. */
-const envFor = (sim: SimulatorHandle, platform: string): Record<string, string> => {
-  const info = sim.platforms[platform]!
-  const a = info.audit
-  const env: Record<string, string> = { ARLO_BASE_URL: info.baseUrl }
-  if (a.username) env.ARLO_USERNAME = a.username
-  if (a.password) env.ARLO_PASSWORD = a.password
-  if (a.clientId) env.ARLO_CLIENT_ID = a.clientId
-  if (a.clientSecret) env.ARLO_CLIENT_SECRET = a.clientSecret
-  if (a.redirectUri) env.ARLO_REDIRECT_URI = a.redirectUri
-  if (a.scopes) env.ARLO_SCOPES = a.scopes.join(" ")
-  if (a.mfaSetting) env.ARLO_MFA_SETTING = a.mfaSetting
-  return env
-}
 
 interface Tokens {
   readonly accessToken: string
@@ -139,7 +124,7 @@ const audit = async (
 ): Promise<Audited> => {
   const format = options.format ?? "json"
   const tokens = options.tokens ? await tokensFor(sim, platform) : null
-  const env = options.onlyEnv ? { ...options.onlyEnv } : { ...envFor(sim, platform), ...options.env }
+  const env = options.onlyEnv ? { ...options.onlyEnv } : { ...auditEnv(sim, platform), ...options.env }
   if (tokens) {
     env.ARLO_ACCESS_TOKEN = tokens.accessToken
     env.ARLO_REFRESH_TOKEN = tokens.refreshToken
@@ -319,7 +304,7 @@ describe("secrets given other ways", () => {
   it("as plain flags: warned about on stderr, shown nowhere", async () => {
     const t = (await tokensFor(sim, "acme"))!
     const a = sim.platforms.acme!.audit
-    const { ARLO_PASSWORD: _p, ARLO_CLIENT_SECRET: _s, ...rest } = envFor(sim, "acme")
+    const { ARLO_PASSWORD: _p, ARLO_CLIENT_SECRET: _s, ...rest } = auditEnv(sim, "acme")
     sim.clearJournal()
     const r = await audit(sim, "acme", {
       format: "text",
@@ -332,7 +317,7 @@ describe("secrets given other ways", () => {
 
   it("from stdin: shown nowhere", async () => {
     const a = sim.platforms.acme!.audit
-    const { ARLO_PASSWORD: _p, ARLO_CLIENT_SECRET: _s, ...env } = envFor(sim, "acme")
+    const { ARLO_PASSWORD: _p, ARLO_CLIENT_SECRET: _s, ...env } = auditEnv(sim, "acme")
     sim.clearJournal()
     const r = await run(["--format", "text", "--password-stdin", "--client-secret-stdin"], {
       env,
