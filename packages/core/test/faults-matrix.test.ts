@@ -489,8 +489,10 @@ describe("no unhandled rejection or exception", () => {
 
 // ---------------------------------------------------------------------------------------------------
 // A platform answering 429 is not hammered: once a 429 has been answered, no new request goes out
-// until Retry-After has passed, or the audit stops. The contacts lookup is slowed (after it is counted)
-// so that the roles request that follows it is certainly sent after the OAuth 429 was answered.
+// until Retry-After has passed, or the audit stops. The audit sends its independent probes together, so
+// the 429 is answered late (200 ms): every request that left with it has arrived by then, and any
+// request journalled after it was sent after the client could know. The contacts lookup is slower still
+// (400 ms), so that the roles request that follows it is certainly sent after the 429 was answered.
 
 const hammering = async (retryAfter: number, times?: number) => {
   const sim = await startSimulator({ scenario: "ready" })
@@ -499,7 +501,13 @@ const hammering = async (retryAfter: number, times?: number) => {
     const a = p.audit
     sim.updatePlatform("acme", {
       faults: [
-        { match: "/oauth/connect/authorize", status: 429, retryAfter, ...(times === undefined ? {} : { times }) },
+        {
+          match: "/oauth/connect/authorize",
+          status: 429,
+          retryAfter,
+          latencyMs: 200,
+          ...(times === undefined ? {} : { times })
+        },
         { match: `${R}contacts/`, latencyMs: 400 }
       ]
     })
@@ -523,7 +531,13 @@ const hammering = async (retryAfter: number, times?: number) => {
     const quietUntil = answeredAt + retryAfter * 1_000
     // Requests sent after the 429 was answered (5 ms for the journal's millisecond clock) and before Retry-After passed.
     const early = journal.filter((j) => Date.parse(j.at) > answeredAt + 5 && Date.parse(j.at) < quietUntil)
-    return { report: report!, early: early.map((j) => `${j.method} ${j.path} at +${Date.parse(j.at) - answeredAt} ms`) }
+    // The roles request was sent after the 429 was answered: the gate was tested, not sidestepped.
+    const roles = journal.filter((j) => j.path.endsWith("/security/roles"))
+    return {
+      report: report!,
+      early: early.map((j) => `${j.method} ${j.path} at +${Date.parse(j.at) - answeredAt} ms`),
+      rolesAfter: roles.length > 0 && roles.every((j) => Date.parse(j.at) > answeredAt)
+    }
   } finally {
     await sim.close()
   }
@@ -536,11 +550,14 @@ describe("courtesy after a 429", () => {
     const { report, early } = await hammering(RETRY_AFTER_BEYOND_S)
     expect(report.verdict).toBe("incomplete")
     expect(early).toEqual([])
+    // The roles request was held back for good: never sent.
+    expect(report.checks.find((c) => c.id === "roles.api-user")?.summary).toMatch(/could not be read to confirm/)
   })
 
   it("Retry-After inside the deadline: no new request until it has passed", async () => {
-    const { report, early } = await hammering(2, 1)
+    const { report, early, rolesAfter } = await hammering(2, 1)
     expect(report.verdict).toBe("ready_with_warnings")
     expect(early).toEqual([])
+    expect(rolesAfter, "the roles request left after the 429 was answered").toBe(true)
   })
 })

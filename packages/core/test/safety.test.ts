@@ -62,7 +62,7 @@ describe("the request budget", () => {
   })
   afterAll(() => sim?.close())
 
-  for (const budget of [1, 3, 5]) {
+  for (const budget of [1, 3, 4]) {
     it(`maxRequests ${budget}: never more on the wire, a valid report, budget_exhausted errors`, async () => {
       const r = await audit(sim, optionsFor(sim, "acme", { maxRequests: budget }))
       expect(sim.journal().length).toBeLessThanOrEqual(budget)
@@ -73,6 +73,28 @@ describe("the request budget", () => {
       expect(r.verdict).toBe("incomplete")
     })
   }
+})
+
+describe("a budget that runs out on confirming requests", () => {
+  let sim: Sim
+  beforeAll(async () => {
+    sim = await startSimulator({ scenario: "ready" })
+  })
+  afterAll(() => sim?.close())
+
+  // Five requests: the probes that decide are all sent; the discovery document (optional) and the
+  // contact's roles (a confirmation) are not. The checks that decided without them say so.
+  it("maxRequests 5: the refused requests are named by the checks that went without them", async () => {
+    const r = await audit(sim, optionsFor(sim, "acme", { maxRequests: 5 }))
+    expect(sim.journal().length).toBeLessThanOrEqual(5)
+    expect(r.requests).toMatchObject({ count: 5, budget: 5 })
+    const byId = new Map(r.checks.map((c) => [c.id, c]))
+    expect(byId.get("oauth.server")?.summary).toMatch(/discovery document could not be read \(the request budget/)
+    for (const id of ["roles.api-user", "roles.administrator"] as const) {
+      expect(byId.get(id)).toMatchObject({ status: "pass", basis: "inferred" })
+      expect(byId.get(id)?.summary).toMatch(/roles could not be read to confirm it: the request budget of 5/)
+    }
+  })
 })
 
 describe("the concurrency cap", () => {
@@ -98,6 +120,52 @@ describe("the concurrency cap", () => {
     // The nine presenter-limit probes are independent: with latency on every request they must overlap.
     expect(overlapping.length).toBeGreaterThanOrEqual(4)
     expect(sim.peakInFlight().harbour).toBeGreaterThan(1)
+  })
+})
+
+describe("the probes that need no answer leave together", () => {
+  let sim: Sim
+  beforeAll(async () => {
+    sim = await startSimulator({ scenario: "ready", latencyMs: 150 })
+  })
+  afterAll(() => sim?.close())
+
+  /** The longest sequence of requests each sent once the one before was answered (2 ms for the clock). */
+  const longestChain = (journal: ReadonlyArray<{ at: string; durationMs: number }>) => {
+    const spans = journal
+      .map((j) => ({ start: Date.parse(j.at), end: Date.parse(j.at) + j.durationMs }))
+      .sort((a, b) => a.start - b.start)
+    const depth: Array<number> = []
+    spans.forEach((s, i) => {
+      depth[i] = 1 + Math.max(0, ...spans.slice(0, i).map((p, k) => (p.end <= s.start + 2 ? depth[k]! : 0)))
+    })
+    return Math.max(...depth)
+  }
+
+  const firstAnswer = (journal: ReadonlyArray<{ at: string; durationMs: number }>) =>
+    Math.min(...journal.map((j) => Date.parse(j.at) + j.durationMs))
+
+  it("with room for all of them, every request but the contact's roles is sent before the first answer", async () => {
+    sim.clearJournal()
+    const r = await audit(sim, optionsFor(sim, "acme", { concurrency: 6 }))
+    expect(r.verdict).toBe("ready")
+    const journal = sim.journal()
+    const answered = firstAnswer(journal)
+    const late = journal.filter((j) => Date.parse(j.at) >= answered).map((j) => `${j.method} ${j.path}`)
+    expect(late).toEqual(["GET /api/2012-02-01/auth/resources/contacts/562/security/roles"])
+    expect(journal).toHaveLength(7)
+  })
+
+  it("within the default cap of 4: four leave at once, the rest when permits free up, one hop later", async () => {
+    sim.clearJournal()
+    const r = await audit(sim, optionsFor(sim, "acme"))
+    expect(r.verdict).toBe("ready")
+    const journal = sim.journal()
+    const answered = firstAnswer(journal)
+    expect(journal.filter((j) => Date.parse(j.at) < answered)).toHaveLength(4)
+    // The rest left after an answer, and nothing after a second one: a chain of two requests at most.
+    expect(longestChain(journal)).toBe(2)
+    expect(sim.peakInFlight().acme).toBeLessThanOrEqual(4)
   })
 })
 

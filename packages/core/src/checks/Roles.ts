@@ -41,6 +41,8 @@ export interface IdentityView {
   readonly failure: HttpFailure | null
   /** `contacts/` answered 200 with something that is not a Contacts collection (HTML, broken XML…). */
   readonly unexpected: string | null
+  /** Why the contact's roles were not read when their request failed (not sent, timed out…). */
+  readonly rolesUnread?: string
 }
 
 const exchangesOf = (f: Fetched): ReadonlyArray<Exchange> => (Either.isRight(f) ? f.right.exchanges : f.left.exchanges)
@@ -144,6 +146,7 @@ const basicIdentity = (ctx: CheckContext): Effect.Effect<IdentityView> =>
     }
     let contactId: string | null = null
     let roles: Array<string> | null = null
+    let unread: string | undefined
     if (collection && byEmail) {
       const candidates = itemLinks(collection.right)
         .map((l) => contactIdFrom(l.href))
@@ -151,7 +154,10 @@ const basicIdentity = (ctx: CheckContext): Effect.Effect<IdentityView> =>
       for (const id of candidates.slice(0, 2)) {
         const rf = yield* get(ctx, resourcesUrl(ctx, `contacts/${encodeURIComponent(id)}/security/roles`), auth)
         evidence.push(...exchangesOf(rf))
-        if (Either.isLeft(rf)) continue
+        if (Either.isLeft(rf)) {
+          unread = rf.left.message
+          continue
+        }
         const list = readRoleList(rf.right)
         if (list !== null && (roles === null || list.includes("API User"))) {
           roles = list
@@ -169,7 +175,8 @@ const basicIdentity = (ctx: CheckContext): Effect.Effect<IdentityView> =>
       contactId,
       evidence,
       failure: null,
-      unexpected: null
+      unexpected: null,
+      ...(roles === null && unread !== undefined ? { rolesUnread: unread } : {})
     }
   })
 
@@ -275,12 +282,16 @@ export const diagnoseApiUser = (v: IdentityView): Outcome => {
   }
   if (v.failure && v.evidence.length === 0)
     return fromFailure("roles.api-user", v.failure, "read the identity's access")
-  return pass(`${cap(v.label)} has API access (the API answered it), so it holds the API User role.`, {
+  return pass(`${cap(v.label)} has API access (the API answered it), so it holds the API User role.${unreadNote(v)}`, {
     basis: "inferred",
     facts,
     evidence: v.evidence
   })
 }
+
+/** Says why an inference stands where the contact's roles would have confirmed it. */
+const unreadNote = (v: IdentityView) =>
+  v.rolesUnread === undefined ? "" : ` The contact's roles could not be read to confirm it: ${v.rolesUnread}.`
 
 const cap = (s: string) => s.charAt(0).toUpperCase() + s.slice(1)
 
@@ -342,11 +353,14 @@ export const diagnoseAdministrator = (v: IdentityView, expectAccess: "full" | "p
     }
   }
   if (f.held) {
-    return pass(`${cap(v.label)} holds Administrator${f.basis === "inferred" ? " (inferred)" : ""}: ${f.why}.`, {
-      basis: f.basis,
-      facts,
-      evidence: v.evidence
-    })
+    return pass(
+      `${cap(v.label)} holds Administrator${f.basis === "inferred" ? " (inferred)" : ""}: ${f.why}.${unreadNote(v)}`,
+      {
+        basis: f.basis,
+        facts,
+        evidence: v.evidence
+      }
+    )
   }
   if (expectAccess === "presenter") {
     return {

@@ -5,13 +5,16 @@ import type { CheckContext, CheckSpec } from "../internal/check.js"
 import { basicAuth, basicSignIn, get, resourcesUrl } from "../internal/probes.js"
 import { basicCredentials, basicMfa } from "./Basic.js"
 import {
+  authorizeProbe,
+  discoveryProbe,
   oauthApproved,
   oauthRedirectUri,
   oauthRegistered,
   oauthScopes,
   oauthSecret,
   oauthServer,
-  oauthToken
+  oauthToken,
+  tokenProbe
 } from "./OAuth.js"
 import { policyBasicAuth, policyRateLimit } from "./Policy.js"
 import { basicContactsUrl, rolesAdministrator, rolesApiUser, rolesPresenterLimits } from "./Roles.js"
@@ -38,15 +41,21 @@ export const checkSpecs: Record<CheckId, CheckSpec> = {
 }
 
 /**
- * Starts, as the audit starts, the Basic probes that the checks of `runList` will read (the anonymous
- * root, the sign-in and the contacts lookup), so that requests which do not depend on one another's
- * answers go out together instead of one hop after another. (The OAuth probes are not started early:
- * they would leave while another probe may be meeting a 429, which the shared back-off cannot stop.) The
- * probes are memoised, so each check still reads them in dependency order and decides exactly as it
- * would have; a probe whose check ends up skipped costs its request and nothing else. Nothing is sent
- * when the target URL is unusable, and a probe starts only for a configured method. Budget and
- * concurrency cap are the HTTP service's, as for every request. Returns an effect that waits for them
- * (so that every request counted has ended before the report is built).
+ * Starts, as the audit starts, every probe that needs no other answer and that the checks of `runList`
+ * will read: the anonymous root, the Basic sign-in and the contacts lookup, the OpenID discovery
+ * document, the authorize endpoint and the invalid-code token probe. Requests that do not depend on
+ * one another's answers so go out together instead of one hop after another; the only request left to
+ * wait for an answer is the contact's roles (its URL needs the id the lookup returns). The probes are
+ * memoised, so each check still reads them in dependency order and decides exactly as it would have;
+ * a probe whose check ends up skipped costs its request and nothing else (the token probe stays the
+ * audit's one POST, with its deliberately invalid code). Nothing is sent when the target URL is
+ * unusable, and a probe starts only for a configured method.
+ *
+ * Budget, concurrency cap and the rate-limit gate are the HTTP service's, as for every request: the
+ * probes beyond the cap wait for a permit, and a request that gets one after a 429 was answered waits
+ * at the gate like any other. The order puts first the probes whose answers later requests need.
+ * Returns an effect that waits for them all (so that every request counted has ended before the report
+ * is built).
  */
 export const speculate = (
   ctx: CheckContext,
@@ -58,16 +67,24 @@ export const speculate = (
   const probes: Array<Effect.Effect<unknown>> = []
   if (runList.has("target.reachable")) probes.push(get(ctx, resourcesUrl(ctx), { _tag: "none" }))
   if (config.basic) {
-    if (runList.has("basic.credentials") || runList.has("basic.mfa")) probes.push(basicSignIn(ctx))
     if (runList.has("roles.api-user")) probes.push(get(ctx, basicContactsUrl(ctx), basicAuth(ctx)))
+    if (runList.has("basic.credentials") || runList.has("basic.mfa")) probes.push(basicSignIn(ctx))
   }
-  // No more than the concurrency cap, so that every speculative request leaves at once and none waits
-  // for a permit (where it could leave after a 429 met by another). In order, one after the other, so
-  // that the requests leave in this order. The result waits for them all.
+  if (config.oauth) {
+    if (clientProbeReaders.some((id) => runList.has(id))) probes.push(tokenProbe(ctx))
+    if (runList.has("oauth.server")) probes.push(authorizeProbe(ctx), discoveryProbe(ctx))
+  }
+  // Forked one after the other, each given a turn before the next, so that they ask for a permit (and
+  // leave) in this order.
   return Effect.map(
-    Effect.forEach(probes.slice(0, config.concurrency), (p) =>
-      Effect.zipLeft(Effect.forkIn(p, scope), Effect.yieldNow())
-    ),
+    Effect.forEach(probes, (p) => Effect.zipLeft(Effect.forkIn(p, scope), Effect.yieldNow())),
     (fibers) => Effect.asVoid(Fiber.awaitAll(fibers))
   )
 }
+
+/** The checks that read the invalid-code token probe. */
+const clientProbeReaders: ReadonlyArray<CheckId> = [
+  "oauth.client.registered",
+  "oauth.client.approved",
+  "oauth.client.secret"
+]
