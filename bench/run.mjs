@@ -12,6 +12,7 @@ import * as os from "node:os"
 import { fileURLToPath } from "node:url"
 import { baseline } from "./baseline.mjs"
 import { derivedChain, observedChain } from "./chain.mjs"
+import { startPlatform } from "./platform.mjs"
 
 const root = new URL("../", import.meta.url)
 const here = new URL("./", import.meta.url)
@@ -30,6 +31,8 @@ const arg = (name, fallback) => {
 const RUNS = arg("--runs", 7)
 const PROCESS_RUNS = arg("--process-runs", 5)
 const FULL_BASELINE_RUNS = 3
+/** Library runs before the timed ones, so that "a warm process" is one. */
+const WARM_UP_RUNS = 3
 const LATENCIES = [50, 150]
 const GOALS = { boundRatio: 1.3, speedup: 3, speedupAtLatency: 150 }
 
@@ -39,7 +42,6 @@ for (const f of ["packages/simulator/dist/index.js", "packages/core/dist/index.j
     process.exit(2)
   }
 }
-const { startSimulator } = await import(new URL("packages/simulator/dist/index.js", root).href)
 const core = await import(new URL("packages/core/dist/index.js", root).href)
 const reportBin = at("apps/report/dist/bin.js")
 const timeBin = existsSync("/usr/bin/time") ? "/usr/bin/time" : null
@@ -146,22 +148,22 @@ const baselines = []
 let requests
 
 for (const latencyMs of LATENCIES) {
-  const sim = await startSimulator({ scenario: "ready", latencyMs })
+  const sim = await startPlatform(latencyMs)
   try {
     const platform = sim.platforms.acme
     const basePath = new URL(platform.baseUrl).pathname
     const options = auditOptions(platform)
     log(`latency ${latencyMs} ms: warming up`)
-    await core.runAudit(options)
+    for (let i = 0; i < WARM_UP_RUNS; i++) await core.runAudit(options)
 
     const runs = []
     for (let i = 0; i < RUNS; i++) {
-      sim.clearJournal()
+      await sim.clearJournal()
       const started = performance.now()
       const report = await core.runAudit(options)
       const wallMs = performance.now() - started
-      const journal = sim.journal()
-      runs.push({ wallMs, report, journal, peak: sim.peakInFlight().acme })
+      const journal = await sim.journal()
+      runs.push({ wallMs, report, journal, peak: (await sim.peakInFlight()).acme })
     }
     const verdicts = [...new Set(runs.map((r) => r.report.verdict))]
     const chains = runs.map((r) => derivedChain(core.catalogue, r.report, r.journal, basePath))
@@ -179,7 +181,7 @@ for (const latencyMs of LATENCIES) {
 
     const cli = []
     for (let i = 0; i < PROCESS_RUNS; i++) {
-      sim.clearJournal()
+      await sim.clearJournal()
       const r = await measureProcess(process.execPath, [reportBin, "--format", "json"], auditEnv(platform))
       const report = JSON.parse(r.stdout)
       cli.push({ processMs: r.wallMs, auditMs: report.durationMs, exit: r.exit, verdict: report.verdict })
@@ -191,12 +193,12 @@ for (const latencyMs of LATENCIES) {
 
     const same = []
     for (let i = 0; i < RUNS; i++) {
-      sim.clearJournal()
+      await sim.clearJournal()
       same.push(await baseline({ baseUrl: platform.baseUrl, ...platform.audit }, { coverage: "same" }))
     }
     const full = []
     for (let i = 0; i < FULL_BASELINE_RUNS; i++) {
-      sim.clearJournal()
+      await sim.clearJournal()
       full.push(await baseline({ baseUrl: platform.baseUrl, ...platform.audit }, { coverage: "full" }))
     }
     const baselineMs = median(same.map((b) => b.wallMs))
@@ -264,7 +266,7 @@ for (const latencyMs of LATENCIES) {
 log("start-up: zero-latency simulator")
 const startup = {}
 {
-  const sim = await startSimulator({ scenario: "ready", latencyMs: 0 })
+  const sim = await startPlatform(0)
   try {
     const env = auditEnv(sim.platforms.acme)
     const measure = async (name, command, args) => {
@@ -324,7 +326,9 @@ const results = {
     scenario: "ready",
     checks: "Basic + OAuth (every check)",
     runs: RUNS,
+    warmUpRuns: WARM_UP_RUNS,
     processRuns: PROCESS_RUNS,
+    simulator: "its own process (bench/platform.mjs)",
     fullBaselineRuns: FULL_BASELINE_RUNS,
     latenciesMs: LATENCIES
   },
@@ -338,7 +342,7 @@ const results = {
 const table = [
   `Machine: ${machine.cpu}, ${machine.cores} cores, ${machine.memoryGb} GB, Node ${machine.node}, ${machine.os}; ${machine.date.slice(0, 10)}; load average ${machine.loadAverageAtStart.join(" ")} at start, ${machine.loadAverageAtEnd.join(" ")} at end.`,
   "",
-  `Audit wall time, \`ready\` scenario, Basic + OAuth, every check (median of ${RUNS} library runs in a warm process; median of ${PROCESS_RUNS} report-binary runs, each a fresh process, audit time from the report's \`durationMs\`):`,
+  `Audit wall time, \`ready\` scenario, Basic + OAuth, every check (the simulator in a process of its own; median of ${RUNS} library runs in a warm process, after ${WARM_UP_RUNS} untimed ones; median of ${PROCESS_RUNS} report-binary runs, each a fresh process, audit time from the report's \`durationMs\`):`,
   "",
   "| latency | critical chain | bound | arlo-ready (library) | ratio | report binary (cold) | ratio | sequential baseline | speed-up | full-coverage baseline | speed-up |",
   "| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",

@@ -1,0 +1,54 @@
+#!/usr/bin/env node
+/**
+ * The simulated platform of the benchmark, in a process of its own: a real Arlo platform is on another
+ * machine, so the simulator's own work (routing, XML, the journal) must not share the event loop of the
+ * audit being timed. `startPlatform` spawns this file, which starts the simulator on loopback and prints
+ * one JSON line (its URL and platforms); it stops when its standard input closes. The journal is read
+ * and cleared through the simulator's admin routes.
+ */
+import { spawn } from "node:child_process"
+import { createInterface } from "node:readline"
+import { fileURLToPath, pathToFileURL } from "node:url"
+
+/**
+ * Starts the `ready` scenario with `latencyMs` before every response, in a child process.
+ * @param {number} latencyMs
+ */
+export const startPlatform = async (latencyMs) => {
+  const child = spawn(process.execPath, [fileURLToPath(import.meta.url), String(latencyMs)], {
+    stdio: ["pipe", "pipe", "inherit"]
+  })
+  const exited = new Promise((resolve) => child.once("exit", resolve))
+  const line = await new Promise((resolve, reject) => {
+    createInterface({ input: child.stdout }).once("line", resolve)
+    child.once("exit", (code) => reject(new Error(`the simulator process exited (${code}) before it listened`)))
+  })
+  const { url, platforms } = JSON.parse(line)
+  const admin = async (method) => {
+    const res = await fetch(`${url}/__admin/journal`, { method })
+    if (!res.ok) throw new Error(`${method} /__admin/journal answered ${res.status}`)
+    return method === "GET" ? res.json() : undefined
+  }
+  return {
+    url,
+    platforms,
+    /** @returns {Promise<Array<Record<string, unknown>>>} */
+    journal: async () => (await admin("GET")).entries,
+    /** @returns {Promise<Record<string, number>>} */
+    peakInFlight: async () => (await admin("GET")).peakInFlight,
+    clearJournal: () => admin("DELETE"),
+    close: async () => {
+      child.stdin.end()
+      await exited
+    }
+  }
+}
+
+if (import.meta.url === pathToFileURL(process.argv[1] ?? "").href) {
+  const latencyMs = Number(process.argv[2] ?? 0)
+  const { startSimulator } = await import(new URL("../packages/simulator/dist/index.js", import.meta.url).href)
+  const sim = await startSimulator({ scenario: "ready", latencyMs })
+  process.stdout.write(`${JSON.stringify({ url: sim.url, platforms: sim.platforms })}\n`)
+  process.stdin.resume()
+  process.stdin.once("end", () => sim.close().then(() => process.exit(0)))
+}
