@@ -7,6 +7,10 @@ import { build } from "esbuild"
 
 const { values } = parseArgs({ options: { external: { type: "string", multiple: true, default: [] } } })
 
+// Chunk names carry a content hash: without this, every build would leave the previous chunks behind
+// (and a published package would ship them).
+rmSync("dist/chunks", { recursive: true, force: true })
+
 await build({
   absWorkingDir: process.cwd(),
   entryPoints: { bin: "src/bin.ts" },
