@@ -1,7 +1,6 @@
 /** What a session audits and how it ends: shared by the interactive and the plain front ends. */
-import { ExitCode, exitCodeFor, type FailOn } from "@arlo-ready/cli-kit"
+import { AuditHttpClient, ExitCode, exitCodeFor, type FailOn } from "@arlo-ready/cli-kit"
 import { type AuditConfig, type AuditEvent, auditStream, type CheckId, type CheckResult } from "@arlo-ready/core"
-import { FetchHttpClient } from "@effect/platform"
 import { Stream } from "effect"
 import type { Outcome } from "./App.js"
 
@@ -23,7 +22,7 @@ export const runEvents = (
   auditStream(config, {
     ...(options.signal ? { signal: options.signal } : {}),
     ...(options.ids ? { rerun: { ids: options.ids, previous: options.previous ?? [] } } : {})
-  }).pipe(Stream.provideLayer(FetchHttpClient.layer))
+  }).pipe(Stream.provideLayer(AuditHttpClient))
 
 /** The exit code of an interactive session, by the report app's contract. */
 export const exitCodeOf = (outcome: Outcome, failOn: FailOn): number => {

@@ -5,6 +5,7 @@
 export * from "./AuditInput.js"
 export * from "./ExitCode.js"
 export * from "./Flags.js"
+export * from "./Http.js"
 export { formatDuration, hasEscapes, oneLine, stripAnsi, wrap } from "./internal/text.js"
 export * from "./Printer.js"
 export * from "./Runtime.js"

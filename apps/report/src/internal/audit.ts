@@ -1,6 +1,6 @@
-/** Runs the core's audit stream over `fetch`, handing each event to a callback as it comes. */
+/** Runs the core's audit stream over the apps' HTTP client, handing each event to a callback as it comes. */
+import { AuditHttpClient } from "@arlo-ready/cli-kit"
 import { type AuditConfig, type AuditEvent, auditStream, type Report } from "@arlo-ready/core"
-import { FetchHttpClient } from "@effect/platform"
 import { Effect, Stream } from "effect"
 
 /**
@@ -24,4 +24,4 @@ export const runAudit = (
     )
     if (report === undefined) return yield* Effect.dieMessage("the audit ended without a report")
     return report
-  }).pipe(Effect.provide(FetchHttpClient.layer))
+  }).pipe(Effect.provide(AuditHttpClient))
