@@ -78,6 +78,34 @@ export const readContacts = (body: string): Either.Either<XmlElement, string> =>
   return Either.right(doc.right)
 }
 
+/** The URL of a contact's security roles. */
+const rolesUrl = (ctx: Pick<CheckContext, "config">, id: string): string =>
+  resourcesUrl(ctx, `contacts/${encodeURIComponent(id)}/security/roles`)
+
+/** The contacts whose roles are read: those the lookup by email found (two at most). */
+const roleCandidates = (collection: XmlElement): Array<string> =>
+  itemLinks(collection)
+    .map((l) => contactIdFrom(l.href))
+    .filter((x): x is string => x !== null)
+    .slice(0, 2)
+
+/**
+ * The Basic contacts lookup and, as soon as it answers with the contacts of the user's email, their
+ * roles: those requests leave with the answer they need instead of after the checks that read them.
+ * Every request is memoised, so the role checks read these very answers.
+ */
+export const basicContactsAndRoles = (ctx: CheckContext): Effect.Effect<void> =>
+  Effect.gen(function* () {
+    const contactsF = yield* get(ctx, basicContactsUrl(ctx), basicAuth(ctx))
+    if (!ctx.config.basic?.username.includes("@") || Either.isLeft(contactsF) || contactsF.right.status !== 200) return
+    const collection = readContacts(contactsF.right.body)
+    if (Either.isLeft(collection)) return
+    yield* Effect.forEach(roleCandidates(collection.right), (id) => get(ctx, rolesUrl(ctx, id), basicAuth(ctx)), {
+      concurrency: "unbounded",
+      discard: true
+    })
+  })
+
 /** Basic has no "who am I": the user's own contact is found by email, when the username is one. */
 export const basicContactsUrl = (ctx: Pick<CheckContext, "config">): string => {
   const username = ctx.config.basic?.username ?? ""
@@ -148,11 +176,8 @@ const basicIdentity = (ctx: CheckContext): Effect.Effect<IdentityView> =>
     let roles: Array<string> | null = null
     let unread: string | undefined
     if (collection && byEmail) {
-      const candidates = itemLinks(collection.right)
-        .map((l) => contactIdFrom(l.href))
-        .filter((x): x is string => x !== null)
-      for (const id of candidates.slice(0, 2)) {
-        const rf = yield* get(ctx, resourcesUrl(ctx, `contacts/${encodeURIComponent(id)}/security/roles`), auth)
+      for (const id of roleCandidates(collection.right)) {
+        const rf = yield* get(ctx, rolesUrl(ctx, id), auth)
         evidence.push(...exchangesOf(rf))
         if (Either.isLeft(rf)) {
           unread = rf.left.message

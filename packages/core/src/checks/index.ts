@@ -2,7 +2,7 @@ import { Effect, Either, Fiber, type Scope } from "effect"
 import type { CheckId } from "../Catalogue.js"
 import { validateBaseUrl } from "../Config.js"
 import type { CheckContext, CheckSpec } from "../internal/check.js"
-import { basicAuth, basicSignIn, get, resourcesUrl } from "../internal/probes.js"
+import { basicSignIn, get, resourcesUrl } from "../internal/probes.js"
 import { basicCredentials, basicMfa } from "./Basic.js"
 import {
   authorizeProbe,
@@ -17,7 +17,7 @@ import {
   tokenProbe
 } from "./OAuth.js"
 import { policyBasicAuth, policyRateLimit } from "./Policy.js"
-import { basicContactsUrl, rolesAdministrator, rolesApiUser, rolesPresenterLimits } from "./Roles.js"
+import { basicContactsAndRoles, rolesAdministrator, rolesApiUser, rolesPresenterLimits } from "./Roles.js"
 import { targetReachable, targetUrl } from "./Target.js"
 
 /** Every check's implementation, by id. */
@@ -44,8 +44,9 @@ export const checkSpecs: Record<CheckId, CheckSpec> = {
  * Starts, as the audit starts, every probe that needs no other answer and that the checks of `runList`
  * will read: the anonymous root, the Basic sign-in and the contacts lookup, the OpenID discovery
  * document, the authorize endpoint and the invalid-code token probe. Requests that do not depend on
- * one another's answers so go out together instead of one hop after another; the only request left to
- * wait for an answer is the contact's roles (its URL needs the id the lookup returns). The probes are
+ * one another's answers so go out together instead of one hop after another; the only requests left to
+ * wait for an answer are the contact's roles (their URL needs the id the lookup returns), and they
+ * leave as soon as that answer is in, not after the checks that read it. The probes are
  * memoised, so each check still reads them in dependency order and decides exactly as it would have;
  * a probe whose check ends up skipped costs its request and nothing else (the token probe stays the
  * audit's one POST, with its deliberately invalid code). Nothing is sent when the target URL is
@@ -67,7 +68,7 @@ export const speculate = (
   const probes: Array<Effect.Effect<unknown>> = []
   if (runList.has("target.reachable")) probes.push(get(ctx, resourcesUrl(ctx), { _tag: "none" }))
   if (config.basic) {
-    if (runList.has("roles.api-user")) probes.push(get(ctx, basicContactsUrl(ctx), basicAuth(ctx)))
+    if (runList.has("roles.api-user")) probes.push(basicContactsAndRoles(ctx))
     if (runList.has("basic.credentials") || runList.has("basic.mfa")) probes.push(basicSignIn(ctx))
   }
   if (config.oauth) {
