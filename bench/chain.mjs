@@ -59,6 +59,27 @@ export const longestSequence = (xs) => {
 /** The observed chain: from journal timestamps alone. */
 export const observedChain = (journal, basePath) => longestSequence(intervals(journal, basePath)).map((x) => x.label)
 
+/**
+ * The audit's own time along the observed chain: from the audit's start to its first request, between
+ * each answer on the chain and the next request on it, and from the last answer to the audit's end.
+ * What is left of the wall time is waiting for the platform. Journal and report share the machine's
+ * clock (millisecond resolution).
+ * @param {{ startedAt: string, durationMs: number }} report
+ */
+export const ownTime = (report, journal, basePath) => {
+  const path = longestSequence(intervals(journal, basePath))
+  const start = Date.parse(report.startedAt)
+  const end = start + report.durationMs
+  const first = path[0]?.start ?? start
+  const lastAnswer = Math.max(...journal.map((e) => Date.parse(e.at) + e.durationMs), first)
+  const hops = path.slice(1).map((x, i) => Math.max(0, x.start - path[i].end))
+  return {
+    beforeFirstRequestMs: Math.max(0, first - start),
+    betweenHopsMs: hops.reduce((a, b) => a + b, 0),
+    afterLastAnswerMs: Math.max(0, end - lastAnswer)
+  }
+}
+
 const evidenceKey = (x) => `${x.method} ${x.path.split("?")[0]} ${x.status}`
 
 /**
