@@ -145,19 +145,23 @@ export const results = (state: State): Array<CheckResult> =>
   })
 
 const severity: Record<CheckStatus, number> = {
-  pass: 0,
-  not_applicable: 1,
+  not_applicable: 0,
+  pass: 1,
   skipped: 2,
   warn: 3,
   error: 4,
   fail: 5
 }
 
-/** The worst of some statuses (fail > error > warn > skipped > not_applicable > pass); running wins while any runs. */
+/**
+ * The worst of some statuses (fail > error > warn > skipped > pass > not_applicable): a check that does
+ * not apply says nothing against the ones that passed, so only a group where nothing applies rolls up
+ * as not applicable. Running wins while any runs.
+ */
 export const worstStatus = (statuses: ReadonlyArray<RowStatus>): RowStatus | null => {
   if (statuses.length === 0) return null
   if (statuses.some((s) => s === "running" || s === "pending")) return "running"
-  let worst: CheckStatus = "pass"
+  let worst: CheckStatus = "not_applicable"
   for (const s of statuses as ReadonlyArray<CheckStatus>) if (severity[s] > severity[worst]) worst = s
   return worst
 }

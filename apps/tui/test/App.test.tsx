@@ -259,7 +259,7 @@ describe("App: keys", () => {
     const screen = await t.waitText("Verdict: INCOMPLETE")
     expect(screen).toMatch(/✔ MFA and API sign-in\s+MFA does not block API sign-in\./)
     expect(screen).toMatch(/✔ Basic auth\s+2 passed\n/)
-    expect(screen).toMatch(/– Roles\s+2 passed, 1 n\/a\n/)
+    expect(screen).toMatch(/✔ Roles\s+2 passed, 1 n\/a\n/)
   })
 
   it("R re-runs everything that is not passing", async () => {

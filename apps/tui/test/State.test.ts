@@ -65,7 +65,8 @@ describe("State", () => {
   })
 
   it("orders severity fail > error > warn > skipped > not_applicable > pass, running above all", () => {
-    expect(worstStatus(["pass", "not_applicable"])).toBe("not_applicable")
+    expect(worstStatus(["pass", "not_applicable"])).toBe("pass")
+    expect(worstStatus(["not_applicable", "not_applicable"])).toBe("not_applicable")
     expect(worstStatus(["not_applicable", "skipped", "pass"])).toBe("skipped")
     expect(worstStatus(["skipped", "warn"])).toBe("warn")
     expect(worstStatus(["warn", "error"])).toBe("error")
