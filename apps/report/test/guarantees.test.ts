@@ -208,8 +208,11 @@ const expectGuarantees = (a: Audited, label: string) => {
   // Read-only: GET/HEAD, but for the token-endpoint probe (repeated only after a 5xx or a reset).
   const writes = a.journal.filter((j) => j.method !== "GET" && j.method !== "HEAD")
   for (const w of writes) expect(`${w.method} ${w.path}`, label).toBe("POST /oauth/connect/token")
-  // A complete answer below 500 ends the probe; a cut one (reset, truncated) is retried like a 5xx.
-  const answered = writes.filter((w) => w.status !== 0 && w.status < 500 && !/truncate|trickle/.test(w.fault ?? ""))
+  // A complete answer below 500 ends the probe; a cut one (reset, truncated) is retried like a 5xx, and a
+  // 429 (the request refused unread) is sent again once Retry-After has passed.
+  const answered = writes.filter(
+    (w) => w.status !== 0 && w.status < 500 && w.status !== 429 && !/truncate|trickle/.test(w.fault ?? "")
+  )
   expect(answered.length, `${label}: token POSTs answered`).toBeLessThanOrEqual(1)
   expect(writes.length, `${label}: token POSTs`).toBeLessThanOrEqual(3)
   for (const j of a.journal.filter((x) => x.path.startsWith("/api/"))) expect(["GET", "HEAD"]).toContain(j.method)
@@ -486,6 +489,34 @@ describe("faults through the binary", () => {
       cause: "timeout"
     },
     {
+      name: "redirect loop on the root",
+      fault: { match: R, redirectLoop: true },
+      check: "target.reachable",
+      status: "error",
+      cause: "redirect_loop"
+    },
+    {
+      name: "malformed XML on the sign-in",
+      fault: { match: R, after: 1, malformedXml: true },
+      check: "basic.credentials",
+      status: "error",
+      cause: "unexpected_response"
+    },
+    {
+      name: "502 on authorize",
+      fault: { match: "/oauth/connect/authorize", status: 502 },
+      check: "oauth.server",
+      status: "error",
+      cause: "server_error"
+    },
+    {
+      name: "500 on the token endpoint",
+      fault: { match: "/oauth/connect/token", status: 500 },
+      check: "oauth.client.secret",
+      status: "error",
+      cause: "server_error"
+    },
+    {
       name: "truncated token answer",
       fault: { match: "/oauth/connect/token", truncate: true },
       check: "oauth.client.secret",
@@ -516,6 +547,26 @@ describe("faults through the binary", () => {
       cause: "deadline"
     }
   ]
+
+  it("429 inside the deadline on the token endpoint: waited out, ready with a warning, exit 0", async () => {
+    const sim = await startSimulator({ scenario: "ready" })
+    try {
+      sim.updatePlatform("acme", { faults: [{ match: "/oauth/connect/token", status: 429, retryAfter: 1, times: 1 }] })
+      const r = await audit(sim, "acme", { format: "json" })
+      expectGuarantees(r, "429 inside the deadline")
+      expect(r.result.code).toBe(0)
+      expect(r.report.verdict).toBe("ready_with_warnings")
+      expect(r.report.checks.find((x) => x.id === "policy.rate-limit")).toMatchObject({
+        status: "warn",
+        cause: { code: "rate_limit_met" }
+      })
+      const tokens = r.journal.filter((j) => j.path === "/oauth/connect/token")
+      expect(tokens.map((j) => j.status)).toEqual([429, 400])
+      expect(Date.parse(tokens[1]!.at) - Date.parse(tokens[0]!.at)).toBeGreaterThanOrEqual(1_000 - 5)
+    } finally {
+      await sim.close()
+    }
+  })
 
   for (const c of cases) {
     it(`${c.name}: a valid report in every format, ${c.status === "fail" ? "exit 1" : "exit 3"}, no secret, no hang`, async () => {
