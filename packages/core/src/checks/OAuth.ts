@@ -648,7 +648,8 @@ const functionalScopes = [
   "leads",
   "metadata"
 ]
-const knownScopes = new Set([
+/** The scopes Arlo documents (the simulator keeps the same list: a test compares them). */
+export const knownScopes: ReadonlySet<string> = new Set([
   "openid",
   "profile",
   "read",
