@@ -156,6 +156,19 @@ describe("the probes that need no answer leave together", () => {
     expect(journal).toHaveLength(7)
   })
 
+  it("a probe leaves only for checks that can run: nothing when target.reachable is skipped", async () => {
+    sim.clearJournal()
+    const r = await audit(sim, optionsFor(sim, "acme", { skip: ["target.reachable"] }))
+    expect(r.checks.find((c) => c.id === "oauth.server")?.status).toBe("skipped")
+    expect(sim.journal()).toEqual([])
+  })
+
+  it("a probe leaves only for checks that can run: no Basic contacts lookup when basic.credentials is skipped", async () => {
+    sim.clearJournal()
+    await audit(sim, optionsFor(sim, "acme", { skip: ["basic.credentials"] }))
+    expect(sim.journal().filter((j) => j.path.includes("/contacts/"))).toEqual([])
+  })
+
   it("within the default cap of 4: four leave at once, the rest when permits free up, one hop later", async () => {
     sim.clearJournal()
     const r = await audit(sim, optionsFor(sim, "acme"))

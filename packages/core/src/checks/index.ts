@@ -64,16 +64,18 @@ export const speculate = (
   scope: Scope.Scope
 ): Effect.Effect<Effect.Effect<void>> => {
   const { config } = ctx
-  if (!runList.has("target.url") || Either.isLeft(validateBaseUrl(config.baseUrl))) return Effect.succeed(Effect.void)
-  const probes: Array<Effect.Effect<unknown>> = []
-  if (runList.has("target.reachable")) probes.push(get(ctx, resourcesUrl(ctx), { _tag: "none" }))
+  // Every check that reads a probe needs the target reachable: without that check, none of them runs.
+  if (!runList.has("target.url") || !runList.has("target.reachable") || Either.isLeft(validateBaseUrl(config.baseUrl)))
+    return Effect.succeed(Effect.void)
+  const probes: Array<Effect.Effect<unknown>> = [get(ctx, resourcesUrl(ctx), { _tag: "none" })]
   if (config.basic) {
-    if (runList.has("roles.api-user")) probes.push(basicContactsAndRoles(ctx))
+    // The role checks read the Basic identity only once basic.credentials has passed.
+    if (runList.has("roles.api-user") && runList.has("basic.credentials")) probes.push(basicContactsAndRoles(ctx))
     if (runList.has("basic.credentials") || runList.has("basic.mfa")) probes.push(basicSignIn(ctx))
   }
-  if (config.oauth) {
+  if (config.oauth && runList.has("oauth.server")) {
     if (clientProbeReaders.some((id) => runList.has(id))) probes.push(tokenProbe(ctx))
-    if (runList.has("oauth.server")) probes.push(authorizeProbe(ctx), discoveryProbe(ctx))
+    probes.push(authorizeProbe(ctx), discoveryProbe(ctx))
   }
   // Forked one after the other, each given a turn before the next, so that they ask for a permit (and
   // leave) in this order.
