@@ -15,7 +15,8 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest"
 import { AuditHttpClient } from "../src/Http.js"
 
 const R = "/api/2012-02-01/auth/resources/"
-const TIMEOUT_MS = 600
+/** Short, as a hang guard, yet long enough that a loaded machine never times a healthy answer out. */
+const TIMEOUT_MS = 1_500
 
 const transports: Record<string, Layer.Layer<HttpClient.HttpClient>> = {
   fetch: FetchHttpClient.layer,
@@ -141,7 +142,7 @@ const cases: ReadonlyArray<Case> = [
   },
   {
     name: "a body that trickles past the timeout",
-    fault: { trickleMs: 200, trickleBytes: 16 },
+    fault: { trickleMs: 250, trickleBytes: 8 },
     expected: { failed: "timeout" }
   },
   {
