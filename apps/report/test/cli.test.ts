@@ -43,7 +43,7 @@ describe("help, version and the check list", () => {
   it("--version prints the package version", async () => {
     const r = await run(["--version"])
     expect(r.code).toBe(0)
-    expect(r.stdout.trim()).toBe(pkg.version)
+    expect(r.stdout).toBe(`${pkg.version}\n`)
     expect(r.stderr).toBe("")
   })
 
@@ -72,6 +72,10 @@ describe("help, version and the check list", () => {
     ]) {
       expect(r.stdout).toContain(flag)
     }
+    // Each flag's own description, not the generic paragraphs of its type and default.
+    expect(r.stdout).toContain("The Basic auth username (env ARLO_USERNAME).")
+    expect(r.stdout).not.toMatch(/A user-defined piece of text|A true or false value|This setting is optional/)
+    expect(r.stdout).toContain("This option may be repeated")
   })
 
   it("--list-checks prints the catalogue as JSON by default, and as text", async () => {

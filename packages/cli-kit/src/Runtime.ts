@@ -101,9 +101,34 @@ const defaultConsole: Console.Console = Effect.runSync(Effect.console)
 const stderrConsole = new NodeConsole(process.stderr, process.stderr)
 
 /**
+ * The paragraphs @effect/cli's help puts under every flag by its type and default. They say nothing the
+ * flag's own description does not ("This option may be repeated…" stays: it does).
+ */
+const genericHelp = new Set([
+  "A user-defined piece of text.",
+  "A user-defined piece of text that is confidential.",
+  "A true or false value.",
+  "This setting is optional."
+])
+
+/** @effect/cli's help without its generic paragraphs (each a line followed by a blank one). */
+export const tidyHelp = (text: string): string => {
+  const lines = text.split("\n")
+  const out: Array<string> = []
+  for (let i = 0; i < lines.length; i++) {
+    if (genericHelp.has(stripAnsi(lines[i]!).trim())) {
+      if (lines[i + 1]?.trim() === "") i++
+      continue
+    }
+    out.push(lines[i]!)
+  }
+  return out.join("\n")
+}
+
+/**
  * The Console @effect/cli talks to: help and version (Console.log) go to stdout, plain unless colour is
- * on; parse errors (Console.error) are dropped, since `runCli` shows them as one line from the error
- * itself; everything else goes to stderr.
+ * on, the help without its generic paragraphs; parse errors (Console.error) are dropped, since `runCli`
+ * shows them as one line from the error itself; everything else goes to stderr.
  */
 const cliConsole = (color: boolean): Console.Console => {
   const toStderr = (...args: ReadonlyArray<unknown>) =>
@@ -114,8 +139,9 @@ const cliConsole = (color: boolean): Console.Console => {
     ...defaultConsole,
     log: (...args) =>
       Effect.sync(() => {
-        const text = args.map(String).join(" ")
-        process.stdout.write(`${color ? text : stripAnsi(text)}\n`)
+        const text = tidyHelp(args.map(String).join(" "))
+        const plain = color ? text : stripAnsi(text)
+        process.stdout.write(plain.endsWith("\n") ? plain : `${plain}\n`)
       }),
     error: () => Effect.void,
     info: toStderr,
