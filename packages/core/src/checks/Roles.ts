@@ -89,22 +89,42 @@ const roleCandidates = (collection: XmlElement): Array<string> =>
     .filter((x): x is string => x !== null)
     .slice(0, 2)
 
+/** The Basic contacts lookup as the role checks read it. */
+interface BasicContacts {
+  readonly fetched: Fetched
+  /** The Contacts collection (or why the answer is not one), when the lookup answered 200. */
+  readonly collection: Either.Either<XmlElement, string> | undefined
+  /** The contacts whose roles are read: found by the user's email, when the username is one. */
+  readonly candidates: ReadonlyArray<string>
+}
+
+/** The Basic contacts lookup and its reading, memoised: the answer is read once for every caller. */
+const basicContacts = (ctx: CheckContext): Effect.Effect<BasicContacts> =>
+  ctx.shared("roles.basic.contacts", () =>
+    Effect.map(get(ctx, basicContactsUrl(ctx), basicAuth(ctx)), (fetched) => {
+      const collection =
+        Either.isRight(fetched) && fetched.right.status === 200 ? readContacts(fetched.right.body) : undefined
+      const byEmail = ctx.config.basic?.username.includes("@") === true
+      return {
+        fetched,
+        collection,
+        candidates: collection && Either.isRight(collection) && byEmail ? roleCandidates(collection.right) : []
+      }
+    })
+  )
+
 /**
  * The Basic contacts lookup and, as soon as it answers with the contacts of the user's email, their
  * roles: those requests leave with the answer they need instead of after the checks that read them.
  * Every request is memoised, so the role checks read these very answers.
  */
 export const basicContactsAndRoles = (ctx: CheckContext): Effect.Effect<void> =>
-  Effect.gen(function* () {
-    const contactsF = yield* get(ctx, basicContactsUrl(ctx), basicAuth(ctx))
-    if (!ctx.config.basic?.username.includes("@") || Either.isLeft(contactsF) || contactsF.right.status !== 200) return
-    const collection = readContacts(contactsF.right.body)
-    if (Either.isLeft(collection)) return
-    yield* Effect.forEach(roleCandidates(collection.right), (id) => get(ctx, rolesUrl(ctx, id), basicAuth(ctx)), {
+  Effect.flatMap(basicContacts(ctx), ({ candidates }) =>
+    Effect.forEach(candidates, (id) => get(ctx, rolesUrl(ctx, id), basicAuth(ctx)), {
       concurrency: "unbounded",
       discard: true
     })
-  })
+  )
 
 /** Basic has no "who am I": the user's own contact is found by email, when the username is one. */
 export const basicContactsUrl = (ctx: Pick<CheckContext, "config">): string => {
@@ -149,8 +169,7 @@ const basicIdentity = (ctx: CheckContext): Effect.Effect<IdentityView> =>
       }
     }
     const evidence: Array<Exchange> = [...signIn.res.exchanges]
-    const byEmail = username.includes("@")
-    const contactsF = yield* get(ctx, basicContactsUrl(ctx), auth)
+    const { fetched: contactsF, collection, candidates } = yield* basicContacts(ctx)
     evidence.push(...exchangesOf(contactsF))
     if (Either.isLeft(contactsF)) {
       return { ...base, ...none, apiAccess: "granted", evidence, failure: contactsF.left }
@@ -160,7 +179,6 @@ const basicIdentity = (ctx: CheckContext): Effect.Effect<IdentityView> =>
     if (contacts === "unknown") {
       return { ...base, ...none, apiAccess: "granted", contactsStatus: c.status, evidence, failure: null }
     }
-    const collection = contacts === "answered" ? readContacts(c.body) : undefined
     if (collection && Either.isLeft(collection)) {
       return {
         ...base,
@@ -175,19 +193,17 @@ const basicIdentity = (ctx: CheckContext): Effect.Effect<IdentityView> =>
     let contactId: string | null = null
     let roles: Array<string> | null = null
     let unread: string | undefined
-    if (collection && byEmail) {
-      for (const id of roleCandidates(collection.right)) {
-        const rf = yield* get(ctx, rolesUrl(ctx, id), auth)
-        evidence.push(...exchangesOf(rf))
-        if (Either.isLeft(rf)) {
-          unread = rf.left.message
-          continue
-        }
-        const list = readRoleList(rf.right)
-        if (list !== null && (roles === null || list.includes("API User"))) {
-          roles = list
-          contactId = id
-        }
+    for (const id of candidates) {
+      const rf = yield* get(ctx, rolesUrl(ctx, id), auth)
+      evidence.push(...exchangesOf(rf))
+      if (Either.isLeft(rf)) {
+        unread = rf.left.message
+        continue
+      }
+      const list = readRoleList(rf.right)
+      if (list !== null && (roles === null || list.includes("API User"))) {
+        roles = list
+        contactId = id
       }
     }
     return {
