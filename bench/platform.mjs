@@ -32,10 +32,13 @@ export const startPlatform = async (latencyMs) => {
   return {
     url,
     platforms,
+    /**
+     * The journal and the peak number in flight per platform, in one read.
+     * @returns {Promise<{ entries: Array<Record<string, unknown>>, peakInFlight: Record<string, number> }>}
+     */
+    snapshot: () => admin("GET"),
     /** @returns {Promise<Array<Record<string, unknown>>>} */
     journal: async () => (await admin("GET")).entries,
-    /** @returns {Promise<Record<string, number>>} */
-    peakInFlight: async () => (await admin("GET")).peakInFlight,
     clearJournal: () => admin("DELETE"),
     close: async () => {
       child.stdin.end()

@@ -165,8 +165,8 @@ for (const latencyMs of LATENCIES) {
       const started = performance.now()
       const report = await core.runAudit(options)
       const wallMs = performance.now() - started
-      const journal = await sim.journal()
-      runs.push({ wallMs, report, journal, peak: (await sim.peakInFlight()).acme })
+      const { entries: journal, peakInFlight } = await sim.snapshot()
+      runs.push({ wallMs, report, journal, peak: peakInFlight.acme })
     }
     const verdicts = [...new Set(runs.map((r) => r.report.verdict))]
     const chains = runs.map((r) => derivedChain(core.catalogue, r.report, r.journal, basePath))
