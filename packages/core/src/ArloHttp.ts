@@ -9,6 +9,7 @@ import { FetchHttpClient, HttpClient, HttpClientRequest, type HttpClientResponse
 import { Chunk, Clock, Context, Data, Duration, Effect, Encoding, Option, Random, Redacted, Ref, Stream } from "effect"
 import { type AuditConfig, maskedHint } from "./Config.js"
 import { withoutUserinfo } from "./internal/echo.js"
+import { type Door, neutralise } from "./internal/untrusted.js"
 import { toolName, version } from "./internal/version.js"
 import type { Exchange } from "./Report.js"
 import { apiException, parseXml } from "./Xml.js"
@@ -101,6 +102,8 @@ export interface ArloHttpService {
   readonly display: (url: string) => string
   /** Replaces any configured secret in a text (defence in depth for messages built from foreign errors). */
   readonly scrub: (text: string) => string
+  /** The one door for server text into a report: scrubbed of secrets, neutralised, capped. */
+  readonly untrusted: Door
 }
 
 export class ArloHttp extends Context.Tag("@arlo-ready/core/ArloHttp")<ArloHttp, ArloHttpService>() {}
@@ -719,5 +722,6 @@ export const makeArloHttp = (
       return { requests: c.requests, retries: c.retries, peakInFlight: c.peakInFlight, rateLimit: r }
     })
 
-    return { request, stats, display, scrub } satisfies ArloHttpService
+    const untrusted: Door = (raw) => neutralise(scrub(raw))
+    return { request, stats, display, scrub, untrusted } satisfies ArloHttpService
   })
