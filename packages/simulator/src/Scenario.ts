@@ -45,7 +45,9 @@ const Slug = Schema.String.pipe(
 
 /** How this platform answers where Arlo's documentation is silent. See docs/simulator.md. */
 export const Dialect = Schema.Struct({
-  mfaFailure: Schema.optionalWith(Schema.Literal("explicit", "opaque"), { default: () => "explicit" as const }),
+  mfaFailure: Schema.optionalWith(Schema.Literal("explicit", "opaque", "forbidden"), {
+    default: () => "explicit" as const
+  }),
   lockedFailure: Schema.optionalWith(Schema.Literal("explicit", "opaque"), { default: () => "explicit" as const }),
   noApiAccessStatus: Schema.optionalWith(Schema.Literal(401, 403), { default: () => 403 as const }),
   routeDenialStatus: Schema.optionalWith(Schema.Literal(403, 404), { default: () => 403 as const }),
@@ -54,7 +56,19 @@ export const Dialect = Schema.Struct({
     default: () => "unauthorized_client" as const
   }),
   discovery: Schema.optionalWith(Schema.Boolean, { default: () => true }),
-  missingScope: Schema.optionalWith(Schema.Literal("empty", "403"), { default: () => "empty" as const })
+  missingScope: Schema.optionalWith(Schema.Literal("empty", "403"), { default: () => "empty" as const }),
+  signIn: Schema.optionalWith(
+    Schema.Literal("identityserver3", "identityserver4", "oidc-provider", "central", "page"),
+    {
+      default: () => "identityserver3" as const
+    }
+  ),
+  authorizeError: Schema.optionalWith(Schema.Literal("classes", "paragraph", "pre", "json"), {
+    default: () => "classes" as const
+  }),
+  unauthorized: Schema.optionalWith(Schema.Literal("challenge", "no_challenge", "gateway_html"), {
+    default: () => "challenge" as const
+  })
 })
 export type Dialect = typeof Dialect.Type
 /** A dialect as written in a file or a patch: every field optional. */

@@ -133,6 +133,10 @@ export const make = (
     const actualPort = typeof address === "object" && address !== null ? address.port : port
     const urlHost = host.includes(":") ? `[${host}]` : host
     state.origin = `http://${urlHost}:${actualPort}`
+    // Another origin served by this same server: `localhost` for a numeric host, the bound address for `localhost`.
+    const bound = typeof address === "object" && address !== null ? address.address : "127.0.0.1"
+    const otherHost = host === "localhost" ? (bound.includes(":") ? `[${bound}]` : bound) : "localhost"
+    state.centralOrigin = `http://${otherHost}:${actualPort}`
     const platforms: Record<string, PlatformInfo> = {}
     for (const p of state.platforms.values()) {
       platforms[p.name] = { name: p.name, baseUrl: state.baseUrl(p.name), audit: p.audit }

@@ -174,7 +174,10 @@ describe("the loader", () => {
       apiUserOnly: "limited",
       unapprovedClient: "unauthorized_client",
       discovery: true,
-      missingScope: "empty"
+      missingScope: "empty",
+      signIn: "identityserver3",
+      authorizeError: "classes",
+      unauthorized: "challenge"
     })
     expect(p.rateLimit).toEqual({ perMinute: 300, spent: 0 })
     expect(p.users[0]).toMatchObject({ mfaEnabled: false, accountType: "standard", locked: false })

@@ -226,27 +226,38 @@ const safeDecodePath = (s: string) => {
 const methodNotAllowed = (allow: string) =>
   toResponse(json(405, { error: "invalid_request", error_description: `Use ${allow}.` }, { allow }))
 
+const authorizeHandler = (state: ServerState) =>
+  Effect.gen(function* () {
+    const p = yield* CurrentPlatform
+    const req = yield* HttpServerRequest.HttpServerRequest
+    if (req.method !== "GET") return methodNotAllowed("GET")
+    return toResponse(OAuth.authorize(p, splitUrl(req.url).search.slice(1), state.centralOrigin))
+  })
+
+const loginPageHandler = Effect.map(CurrentPlatform, (p) => toResponse(OAuth.loginPage(p)))
+
+/** A route that exists only on a platform whose `signIn` dialect is `signIn`; elsewhere the 404 of an unknown path. */
+const onlyWhenSignIn = <E, R>(
+  signIn: Dialect["signIn"],
+  handler: Effect.Effect<HttpServerResponse.HttpServerResponse, E, R>
+) =>
+  Effect.flatMap(CurrentPlatform, (p) =>
+    p.dialect.signIn === signIn ? handler : Effect.succeed(toResponse(notFoundXml()))
+  )
+
 /** The Arlo surface of every platform. */
 export const platformRouter = (state: ServerState) =>
   HttpRouter.empty.pipe(
     HttpRouter.all("/:platform/api/2012-02-01/auth/resources", resourcesHandler(state)),
     HttpRouter.all("/:platform/api/2012-02-01/auth/resources/*", resourcesHandler(state)),
+    HttpRouter.all("/:platform/oauth/connect/authorize", authorizeHandler(state)),
     HttpRouter.all(
-      "/:platform/oauth/connect/authorize",
-      Effect.gen(function* () {
-        const p = yield* CurrentPlatform
-        const req = yield* HttpServerRequest.HttpServerRequest
-        if (req.method !== "GET") return methodNotAllowed("GET")
-        return toResponse(OAuth.authorize(p, new URLSearchParams(splitUrl(req.url).search)))
-      })
+      "/:platform/oauth/connect/authorize/callback",
+      onlyWhenSignIn("identityserver4", authorizeHandler(state))
     ),
-    HttpRouter.all(
-      "/:platform/oauth/account/login",
-      Effect.gen(function* () {
-        const p = yield* CurrentPlatform
-        return toResponse(OAuth.loginPage(p))
-      })
-    ),
+    HttpRouter.all("/:platform/oauth/account/login", onlyWhenSignIn("identityserver3", loginPageHandler)),
+    HttpRouter.all("/:platform/Account/Login", onlyWhenSignIn("identityserver4", loginPageHandler)),
+    HttpRouter.all("/:platform/oauth/interaction/:uid", onlyWhenSignIn("oidc-provider", loginPageHandler)),
     HttpRouter.all(
       "/:platform/oauth/connect/token",
       Effect.gen(function* () {
@@ -491,6 +502,24 @@ const rawHeaders = (response: HttpServerResponse.HttpServerResponse, length: num
   return headers
 }
 
+/**
+ * The platform a request to the central identity host's sign-in page belongs to (dialect `signIn:
+ * central`): the path is `/identity/login`, the `Host` is the central origin's, and `login_hint` names
+ * (`tenant:{name}`) a platform that signs in there. `undefined` for any other request.
+ */
+const centralPlatform = (
+  state: ServerState,
+  req: HttpServerRequest.HttpServerRequest,
+  pathname: string,
+  search: string
+): PlatformState | undefined => {
+  if (pathname !== OAuth.CENTRAL_LOGIN_PATH) return undefined
+  if ((header(req, "host") ?? "").toLowerCase() !== new URL(state.centralOrigin).host.toLowerCase()) return undefined
+  const hint = /^tenant:(.+)$/.exec(new URLSearchParams(search).get("login_hint") ?? "")
+  const p = hint === null ? undefined : state.platforms.get(hint[1]!)
+  return p?.dialect.signIn === "central" ? p : undefined
+}
+
 /** Wraps the router with the platform envelope and the 404 fallback. */
 export const app = (state: ServerState) => {
   const routes = platformRouter(state).pipe(
@@ -505,14 +534,16 @@ export const app = (state: ServerState) => {
     const slash = pathname.indexOf("/", 1)
     const first = pathname.slice(1, slash === -1 ? undefined : slash)
     if (first === "__admin") return yield* admin
-    const p = state.platforms.get(first)
+    const central = centralPlatform(state, req, pathname, search)
+    const p = central ?? state.platforms.get(first)
     if (p === undefined) return toResponse(notFoundXml())
+    const handler = central === undefined ? routes : Effect.succeed(toResponse(OAuth.loginPage(p)))
 
     const started = performance.now()
     const at = new Date().toISOString()
     const info: Resources.RequestInfo = { credentials: "none" }
     const method = req.method
-    const rel = slash === -1 ? "/" : pathname.slice(slash)
+    const rel = central !== undefined ? pathname : slash === -1 ? "/" : pathname.slice(slash)
     const isHead = method === "HEAD"
     let recorded = false
     const record = (status: number, fault?: string) => {
@@ -545,7 +576,7 @@ export const app = (state: ServerState) => {
       const active = selectFaults(p, method, rel)
       if (active === undefined) {
         const exit = yield* Effect.exit(
-          routes.pipe(Effect.provideService(CurrentPlatform, p), Effect.provideService(CurrentInfo, info))
+          handler.pipe(Effect.provideService(CurrentPlatform, p), Effect.provideService(CurrentInfo, info))
         )
         record(Exit.isSuccess(exit) ? exit.value.status : 500)
         return yield* exit
@@ -568,7 +599,7 @@ export const app = (state: ServerState) => {
       const response =
         direct !== undefined
           ? toResponse(direct)
-          : yield* routes.pipe(Effect.provideService(CurrentPlatform, p), Effect.provideService(CurrentInfo, info))
+          : yield* handler.pipe(Effect.provideService(CurrentPlatform, p), Effect.provideService(CurrentInfo, info))
       record(response.status, name)
       if (!active.truncate && active.trickleMs === undefined) return response
       const bytes = bodyBytes(response)

@@ -7,24 +7,76 @@ import type { ClientState, PlatformState } from "./State.js"
 
 const known = new Set<string>(knownScopes)
 
-const errorPage = (code: string, description: string): Reply =>
+/** Why the authorize endpoint shows an error page instead of redirecting. */
+interface AuthorizeFailure {
+  /** Today's page (dialect `classes`): the code and description it shows. */
+  readonly classes: readonly [code: string, description: string]
+  /** The RFC 6749 error name (dialects `paragraph` and `json`). */
+  readonly rfc: string
+  /** The name an IdentityServer-style `<pre>` page uses (dialect `pre`), outside the RFC list for the redirect URI. */
+  readonly pre: string
+  /** The description of the `paragraph`, `pre` and `json` pages. */
+  readonly description: string
+}
+
+const UNKNOWN_CLIENT: AuthorizeFailure = {
+  classes: ["unauthorized_client", "Unknown client or client not enabled."],
+  rfc: "invalid_client",
+  pre: "invalid_client",
+  description: "Unknown client."
+}
+const NOT_APPROVED: AuthorizeFailure = {
+  classes: ["unauthorized_client", "The client is registered but not approved: ask Arlo support to approve it."],
+  rfc: "unauthorized_client",
+  pre: "unauthorized_client",
+  description: "The client is registered but not approved."
+}
+const REDIRECT_URI: AuthorizeFailure = {
+  classes: ["invalid_request", "The redirect_uri is not registered for this client."],
+  rfc: "invalid_request",
+  pre: "invalid_redirect_uri",
+  description: "The redirect_uri is not registered for this client."
+}
+
+const plainErrorPage = (inner: string): Reply =>
   html(
     400,
     `<!DOCTYPE html>
-<html lang="en">
-<head><meta charset="utf-8"><title>Arlo: sign-in error</title></head>
+<html>
+<head><title>Error</title></head>
 <body>
-<h1>Sorry, there was an error</h1>
-<p class="error-code">${escapeXml(code)}</p>
-<p class="error-description">${escapeXml(description)}</p>
+<h1>Error</h1>
+${inner}
 </body>
 </html>
 `
   )
 
-const unknownClientPage = () => errorPage("unauthorized_client", "Unknown client or client not enabled.")
-const notApprovedPage = () =>
-  errorPage("unauthorized_client", "The client is registered but not approved: ask Arlo support to approve it.")
+/** The authorize endpoint's error page, in the platform's `authorizeError` dialect. Never a redirect. */
+const errorPage = (p: PlatformState, f: AuthorizeFailure): Reply => {
+  switch (p.dialect.authorizeError) {
+    case "classes":
+      return html(
+        400,
+        `<!DOCTYPE html>
+<html lang="en">
+<head><meta charset="utf-8"><title>Arlo: sign-in error</title></head>
+<body>
+<h1>Sorry, there was an error</h1>
+<p class="error-code">${escapeXml(f.classes[0])}</p>
+<p class="error-description">${escapeXml(f.classes[1])}</p>
+</body>
+</html>
+`
+      )
+    case "paragraph":
+      return plainErrorPage(`<p>${escapeXml(f.rfc)}: ${escapeXml(f.description)}</p>`)
+    case "pre":
+      return plainErrorPage(`<pre>error: ${escapeXml(f.pre)}\nerror_description: ${escapeXml(f.description)}</pre>`)
+    case "json":
+      return json(400, { error: f.rfc, error_description: f.description })
+  }
+}
 
 const withQuery = (uri: string, params: Record<string, string | undefined>): string => {
   const u = new URL(uri)
@@ -38,19 +90,45 @@ const splitScopes = (raw: string | null | undefined): Array<string> =>
     .map((s) => s.trim())
     .filter((s) => s !== "")
 
-/** `GET /oauth/connect/authorize` */
-export const authorize = (p: PlatformState, search: URLSearchParams): Reply => {
+/**
+ * Where a valid authorize request goes to sign in, in the platform's `signIn` dialect. `rawQuery` is the
+ * request's query string as received (no `?`); `centralOrigin` the other origin a `central` platform
+ * signs in on.
+ */
+const signIn = (p: PlatformState, rawQuery: string, centralOrigin: string): Reply => {
+  switch (p.dialect.signIn) {
+    case "identityserver3":
+      return redirect(`/${p.name}/oauth/account/login?signin=${crypto.randomBytes(12).toString("hex")}`)
+    case "identityserver4": {
+      const returnUrl = `/${p.name}/oauth/connect/authorize/callback?${rawQuery}`
+      return redirect(`/${p.name}/Account/Login?ReturnUrl=${encodeURIComponent(returnUrl)}`)
+    }
+    case "oidc-provider":
+      return redirect(`/${p.name}/oauth/interaction/${crypto.randomBytes(16).toString("base64url")}`, 303)
+    case "central":
+      return redirect(
+        `${centralOrigin}${CENTRAL_LOGIN_PATH}?signin=${crypto.randomBytes(12).toString("hex")}&login_hint=tenant:${p.name}`
+      )
+    case "page":
+      return loginPage(p)
+  }
+}
+
+/** The path of the sign-in page on the central identity host (dialect `signIn: central`). */
+export const CENTRAL_LOGIN_PATH = "/identity/login"
+
+/** `GET /oauth/connect/authorize` (and, under `signIn: identityserver4`, `…/authorize/callback`). */
+export const authorize = (p: PlatformState, rawQuery: string, centralOrigin: string): Reply => {
+  const search = new URLSearchParams(rawQuery)
   const clientId = search.get("client_id") ?? ""
   const client = p.clients.get(clientId)
-  if (client === undefined || client.status === "revoked") return unknownClientPage()
+  if (client === undefined || client.status === "revoked") return errorPage(p, UNKNOWN_CLIENT)
   if (client.status === "pending") {
-    if (p.dialect.unapprovedClient === "unauthorized_client") return notApprovedPage()
-    if (p.dialect.unapprovedClient === "invalid_client") return unknownClientPage()
+    if (p.dialect.unapprovedClient === "unauthorized_client") return errorPage(p, NOT_APPROVED)
+    if (p.dialect.unapprovedClient === "invalid_client") return errorPage(p, UNKNOWN_CLIENT)
   }
   const redirectUri = search.get("redirect_uri") ?? ""
-  if (!client.redirectUris.includes(redirectUri)) {
-    return errorPage("invalid_request", "The redirect_uri is not registered for this client.")
-  }
+  if (!client.redirectUris.includes(redirectUri)) return errorPage(p, REDIRECT_URI)
   const state = search.get("state") ?? undefined
   if (search.get("response_type") !== "code") {
     return redirect(withQuery(redirectUri, { error: "unsupported_response_type", state }))
@@ -66,11 +144,13 @@ export const authorize = (p: PlatformState, search: URLSearchParams): Reply => {
       })
     )
   }
-  const signin = crypto.randomBytes(12).toString("hex")
-  return redirect(`/${p.name}/oauth/account/login?signin=${signin}`)
+  return signIn(p, rawQuery, centralOrigin)
 }
 
-/** `GET /oauth/account/login`: the page a browser signs in on (the simulator never completes it). */
+/**
+ * The page a browser signs in on (the simulator never completes it): at the `signIn` dialect's target, or
+ * the authorize endpoint itself under `page`.
+ */
 export const loginPage = (p: PlatformState): Reply =>
   html(
     200,

@@ -40,8 +40,8 @@ export const html = (status: number, body: string, headers: Record<string, strin
   body
 })
 
-export const redirect = (location: string): Reply => ({
-  status: 302,
+export const redirect = (location: string, status: 302 | 303 = 302): Reply => ({
+  status,
   headers: { location, "content-type": HTML },
   body: `<html><body>Object moved to <a href="${escapeXml(location)}">here</a>.</body></html>\n`
 })

@@ -1,7 +1,7 @@
 /** The Auth REST API: content negotiation, Basic and Bearer authentication, RBAC and XML resources. */
 import { type CollectionMeta, collectionByName, collections, type Entity } from "./Dataset.js"
 import * as Query from "./Query.js"
-import { apiException, escapeXml, type Reply, xml } from "./Reply.js"
+import { apiException, escapeXml, html, type Reply, xml } from "./Reply.js"
 import type { PlatformState, UserState } from "./State.js"
 
 export const RESOURCES_ROOT = "/api/2012-02-01/auth/resources/"
@@ -37,6 +37,8 @@ export const BEARER_INVALID = 'Bearer error="invalid_token"'
 export const OPAQUE_MESSAGE = "Authentication failed. The credentials supplied are invalid."
 export const MFA_MESSAGE =
   "Users with MFA enabled are not able to authenticate using the API. Use an Integration Account, or turn MFA off for this user."
+export const MFA_FORBIDDEN_MESSAGE =
+  "Users with multi-factor authentication (MFA) enabled are not able to access the API."
 export const LOCKED_MESSAGE = "The user account is locked. An administrator must unlock it before it can sign in."
 export const NOT_FOUND_MESSAGE = "The requested resource was not found."
 
@@ -116,9 +118,14 @@ const authenticate = (p: PlatformState, req: ResourceRequest, info: RequestInfo)
       : opaque401()
   }
   if (p.mfaBlocked(u)) {
-    return p.dialect.mfaFailure === "explicit"
-      ? apiException(401, "MfaEnabled", MFA_MESSAGE, { "www-authenticate": BASIC_CHALLENGE })
-      : opaque401()
+    switch (p.dialect.mfaFailure) {
+      case "explicit":
+        return apiException(401, "MfaEnabled", MFA_MESSAGE, { "www-authenticate": BASIC_CHALLENGE })
+      case "forbidden":
+        return forbidden(MFA_FORBIDDEN_MESSAGE)
+      case "opaque":
+        return opaque401()
+    }
   }
   if (!u.roles.includes("API User")) {
     return p.dialect.noApiAccessStatus === 403
@@ -341,8 +348,31 @@ const insufficientScope = () =>
     "www-authenticate": 'Bearer error="insufficient_scope"'
   })
 
+/** The page an API gateway in front of the API answers a 401 with (dialect `unauthorized: gateway_html`). */
+export const GATEWAY_401_PAGE =
+  "<html><head><title>401 Authorization Required</title></head><body><h1>401 Authorization Required</h1></body></html>\n"
+
+/** Dialect `unauthorized`: how every 401 from the resources reaches the client. */
+const shape401 = (p: PlatformState, reply: Reply): Reply => {
+  switch (p.dialect.unauthorized) {
+    case "challenge":
+      return reply
+    case "no_challenge": {
+      const { "www-authenticate": _challenge, ...headers } = reply.headers
+      return { ...reply, headers }
+    }
+    case "gateway_html":
+      return html(401, GATEWAY_401_PAGE)
+  }
+}
+
 /** Serves one request under `/api/2012-02-01/auth/resources/`. */
 export const handle = (p: PlatformState, baseUrl: string, req: ResourceRequest, info: RequestInfo): Reply => {
+  const reply = serve(p, baseUrl, req, info)
+  return reply.status === 401 ? shape401(p, reply) : reply
+}
+
+const serve = (p: PlatformState, baseUrl: string, req: ResourceRequest, info: RequestInfo): Reply => {
   if (!acceptsXml(req.accept)) {
     return apiException(406, "NotAcceptable", "The Accept header names no supported media type: use application/xml.")
   }

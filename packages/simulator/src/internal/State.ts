@@ -253,6 +253,8 @@ export class ServerState {
   readonly scenario: Scenario
   latencyMs: number
   origin = "http://127.0.0.1:0"
+  /** The other origin, on the same server, where a `signIn: central` platform sends a browser to sign in. */
+  centralOrigin = "http://localhost:0"
   journal: Array<JournalEntry> = []
   seq = 0
 
