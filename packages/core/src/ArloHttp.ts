@@ -9,7 +9,7 @@ import { FetchHttpClient, HttpClient, HttpClientRequest, type HttpClientResponse
 import { Chunk, Clock, Context, Data, Duration, Effect, Encoding, Option, Random, Redacted, Ref, Stream } from "effect"
 import { type AuditConfig, maskedHint } from "./Config.js"
 import { withoutUserinfo } from "./internal/echo.js"
-import { type Door, neutralise } from "./internal/untrusted.js"
+import { type Door, makeScrubber, neutralise } from "./internal/untrusted.js"
 import { toolName, version } from "./internal/version.js"
 import type { Exchange } from "./Report.js"
 import { apiException, parseXml } from "./Xml.js"
@@ -29,7 +29,10 @@ export type RequestKind = "read" | "token-probe" | "token-refresh"
 
 export interface ArloRequest {
   readonly method: "GET" | "HEAD" | "POST"
-  /** Absolute URL. */
+  /**
+   * Absolute URL, built by the audit from its config and from identifiers it validated (never from
+   * unvalidated server text): its evidence path is shown as it is, not scrubbed.
+   */
   readonly url: string
   readonly auth: Auth
   readonly kind?: RequestKind
@@ -98,9 +101,15 @@ export interface HttpStats {
 export interface ArloHttpService {
   readonly request: (req: ArloRequest) => Effect.Effect<ArloResponse, HttpFailure>
   readonly stats: Effect.Effect<HttpStats>
-  /** The path of a URL relative to the target's origin, secrets and the username masked. */
+  /**
+   * A URL the server chose, for humans: relative to the target's origin, decoded, secret parameters and
+   * the username masked, then through the door.
+   */
   readonly display: (url: string) => string
-  /** Replaces any configured secret in a text (defence in depth for messages built from foreign errors). */
+  /**
+   * Replaces any configured secret in a text where it stands (defence in depth for messages built from
+   * foreign errors). Server text takes `untrusted` instead.
+   */
   readonly scrub: (text: string) => string
   /** The one door for server text into a report: scrubbed of secrets, neutralised, capped. */
   readonly untrusted: Door
@@ -197,7 +206,8 @@ const errorCodes = (e: unknown): Array<string> => {
     if (x === null || typeof x !== "object" || seen.has(x) || depth > 6) return
     seen.add(x)
     const o = x as { code?: unknown; cause?: unknown; errors?: unknown; message?: unknown }
-    if (typeof o.code === "string") out.push(o.code)
+    // Node's and undici's codes only (they are echoed in messages): never free text.
+    if (typeof o.code === "string" && /^[A-Z][A-Z0-9_]{0,63}$/.test(o.code)) out.push(o.code)
     if (typeof o.message === "string" && o.message === "bad port") out.push("BAD_PORT")
     if (Array.isArray(o.errors)) for (const inner of o.errors) walk(inner, depth + 1)
     walk(o.cause, depth + 1)
@@ -269,7 +279,11 @@ export const parseRetryAfter = (value: string | undefined, now: number): number 
   return Number.isNaN(t) ? null : Math.max(0, Math.ceil((t - now) / 1000))
 }
 
-const clip = (s: string) => (s.length > NOTE_MAX ? `${s.slice(0, NOTE_MAX - 1)}…` : s)
+const clip = (s: string) => {
+  if (s.length <= NOTE_MAX) return s
+  const cut = /[\uD800-\uDBFF]/.test(s.charAt(NOTE_MAX - 2)) ? NOTE_MAX - 2 : NOTE_MAX - 1
+  return `${s.slice(0, cut)}…`
+}
 
 const firstNumber = (headers: Record<string, string>, names: ReadonlyArray<string>): number | null => {
   for (const n of names) {
@@ -279,35 +293,78 @@ const firstNumber = (headers: Record<string, string>, names: ReadonlyArray<strin
   return null
 }
 
+const utf8 = (s: string): Uint8Array => new TextEncoder().encode(s)
+const hex = (bytes: Uint8Array): string => Array.from(bytes, (b) => b.toString(16).padStart(2, "0")).join("")
+
+/** The ways a value is URL-encoded: `encodeURIComponent`, with `+` for spaces, as a form does, as a path does. */
+const urlEncodings = (v: string): Array<string> => {
+  const uri = encodeURIComponent(v)
+  return [uri, uri.replace(/%20/g, "+"), new URLSearchParams([["x", v]]).toString().slice(2), encodeURI(v)]
+}
+
+/** Base64 (standard and URL-safe, padded and not) of some bytes. */
+const base64s = (bytes: Uint8Array): Array<string> => {
+  const std = Encoding.encodeBase64(bytes)
+  const bare = std.replace(/=+$/, "")
+  const url = bare.replace(/\+/g, "-").replace(/\//g, "_")
+  return [std, bare, url, `${url}${std.slice(bare.length)}`]
+}
+
 /**
- * Every form in which a configured secret may come back in an answer: plain, base64 of `user:password`
- * and `clientId:secret` (the Basic header's value; padded, unpadded, URL-safe), and each of those
- * URL-encoded (`%2B`/`%2b`, form-encoded). Longest first, so that a longer form is replaced whole.
+ * The base64 characters that a secret's bytes alone decide, wherever it stands in a longer encoded
+ * text (three alignments): found inside a token or a header that encodes more than the secret.
+ */
+const base64Cores = (bytes: Uint8Array): Array<string> => {
+  const out: Array<string> = []
+  for (let k = 0; k < 3; k++) {
+    const padded = new Uint8Array(k + bytes.length)
+    padded.set(bytes, k)
+    const std = Encoding.encodeBase64(padded)
+    const from = Math.ceil((8 * k) / 6)
+    const to = Math.floor((8 * (k + bytes.length)) / 6)
+    const core = std.slice(from, to)
+    if (core.length >= 8) out.push(core, core.replace(/\+/g, "-").replace(/\//g, "_"))
+  }
+  return out
+}
+
+/**
+ * Every form in which a configured secret (password, client secret, access and refresh tokens) may come
+ * back in an answer: plain; URL-encoded (component, form, path); hex of its UTF-8 bytes; base64 of it
+ * alone and of `user:password` / `clientId:secret` (the Basic header's value), standard and URL-safe,
+ * padded and not, each also URL-encoded; and the base64 characters it decides at any alignment inside a
+ * longer encoding. The scrubber matches them case-insensitively and through white space, line breaks,
+ * controls and zero-width characters, so a case-folded form, upper-case hex or `%2b`, and a secret split
+ * across lines are found too.
  */
 export const secretForms = (config: Pick<AuditConfig, "basic" | "oauth">): Array<string> => {
   const forms = new Set<string>()
   const add = (v: string) => {
-    if (v.length < 3) return
-    forms.add(v)
-    const uri = encodeURIComponent(v)
-    forms.add(uri)
-    forms.add(uri.replace(/%[0-9A-F]{2}/g, (m) => m.toLowerCase()))
-    forms.add(uri.replace(/%20/g, "+"))
+    for (const f of [v, ...urlEncodings(v)]) forms.add(f)
   }
-  const addBase64 = (pair: string) => {
-    const b64 = Encoding.encodeBase64(pair)
-    const bare = b64.replace(/=+$/, "")
-    for (const v of [b64, bare, bare.replace(/\+/g, "-").replace(/\//g, "_")]) add(v)
+  const addBase64 = (bytes: Uint8Array) => {
+    for (const b of base64s(bytes)) add(b)
   }
-  const plain = [
+  const secrets = [
     config.basic?.password,
     config.oauth?.clientSecret,
     config.oauth?.accessToken,
     config.oauth?.refreshToken
   ]
-  for (const r of plain) if (r) add(Redacted.value(r))
-  if (config.basic) addBase64(`${config.basic.username}:${Redacted.value(config.basic.password)}`)
-  if (config.oauth?.clientSecret) addBase64(`${config.oauth.clientId}:${Redacted.value(config.oauth.clientSecret)}`)
+  for (const r of secrets) {
+    if (!r) continue
+    const v = Redacted.value(r)
+    if (v === "") continue
+    const bytes = utf8(v)
+    add(v)
+    forms.add(hex(bytes))
+    addBase64(bytes)
+    for (const c of base64Cores(bytes)) forms.add(c)
+  }
+  if (config.basic && Redacted.value(config.basic.password) !== "")
+    addBase64(utf8(`${config.basic.username}:${Redacted.value(config.basic.password)}`))
+  if (config.oauth?.clientSecret && Redacted.value(config.oauth.clientSecret) !== "")
+    addBase64(utf8(`${config.oauth.clientId}:${Redacted.value(config.oauth.clientSecret)}`))
   return [...forms].sort((a, b) => b.length - a.length)
 }
 
@@ -337,27 +394,40 @@ export const makeArloHttp = (
       }
     })()
 
-    const secrets = secretForms(config)
-
-    const scrub = (s: string): string => {
-      let out = s
-      for (const v of secrets) out = out.split(v).join("REDACTED")
-      return out
+    const scrubber = makeScrubber(secretForms(config))
+    /**
+     * The door: scrubbed before it is neutralised (a secret split by controls is still one secret) and
+     * before it is capped (the cap never leaves most of a secret behind).
+     */
+    const untrusted: Door = (raw) => {
+      const out = neutralise(scrubber.scrub(raw))
+      return scrubber.holds(out) ? scrubber.marker : out
     }
+    // Defence in depth for messages the engine builds from foreign errors; forms shorter than three
+    // characters are left alone there, as a sentence of ours would otherwise lose its words.
+    const scrub = (s: string): string => scrubber.scrub(s, "ignore")
     // The username appears only in a filter value: mask it there, where it cannot collide with a path.
     const user = config.basic?.username
     const maskUser = (v: string) => (user ? v.split(user).join(maskedHint(user, "identifier")) : v)
 
-    const display = (raw: string): string => {
+    /** A URL for humans: relative to the target's origin, decoded, secret parameters and the username masked. */
+    const render = (raw: string): string => {
       let u: URL
       try {
         u = new URL(raw)
       } catch {
-        return scrub(withoutUserinfo(raw))
+        return withoutUserinfo(raw)
       }
       const path = `${decodePath(u.pathname)}${displayQuery(u.search, maskUser)}`
-      return scrub(u.origin === origin ? path : `${u.origin}${path}`)
+      return u.origin === origin ? path : `${u.origin}${path}`
     }
+    /** A URL the server chose (a Location, a redirect hop): decoded, then through the door. */
+    const display = (raw: string): string => untrusted(render(raw))
+    /**
+     * A URL the audit built (from the config and identifiers it validated): neutralised, never scrubbed,
+     * since it is ours and holds no secret (a scrubber over it would be an oracle).
+     */
+    const own = (raw: string): string => neutralise(render(raw))
 
     const describe = (a: Attempt, url: string): string | undefined => {
       const notes: Array<string> = []
@@ -371,24 +441,25 @@ export const makeArloHttp = (
         }
         notes.push(`Location: ${where}`)
       }
-      if (h["www-authenticate"]) notes.push(`WWW-Authenticate: ${h["www-authenticate"]}`)
-      if (a.status === 429 && h["retry-after"]) notes.push(`Retry-After: ${h["retry-after"]}`)
+      if (h["www-authenticate"]) notes.push(`WWW-Authenticate: ${untrusted(h["www-authenticate"])}`)
+      if (a.status === 429 && h["retry-after"]) notes.push(`Retry-After: ${untrusted(h["retry-after"])}`)
       const ct = (h["content-type"] ?? "").toLowerCase()
       if (a.status >= 400 && ct.includes("xml")) {
         const doc = parseXml(a.body)
         if (doc._tag === "Right") {
           const ex = apiException(doc.right)
-          if (ex?.code) notes.push(`ApiException ${ex.code}`)
+          if (ex?.code) notes.push(`ApiException ${untrusted(ex.code)}`)
         }
       } else if (a.status >= 400 && ct.includes("json")) {
         try {
           const j = JSON.parse(a.body) as { error?: unknown }
-          if (typeof j.error === "string") notes.push(`error: ${j.error}`)
+          if (typeof j.error === "string") notes.push(`error: ${untrusted(j.error)}`)
         } catch {
           // not JSON after all: nothing to note
         }
       }
-      return notes.length === 0 ? undefined : clip(scrub(notes.join("; ")))
+      // Each piece of server text went through the door on its own: the cap cuts only what is safe to show.
+      return notes.length === 0 ? undefined : clip(notes.join("; "))
     }
 
     const readBody = (res: HttpClientResponse.HttpClientResponse, method: string) =>
@@ -574,7 +645,8 @@ export const makeArloHttp = (
           const started = yield* Clock.currentTimeMillis
           const result = yield* attempt(req, url)
           const durationMs = (yield* Clock.currentTimeMillis) - started
-          const path = display(url)
+          // The request's own URL is the audit's; after a redirect hop it is the server's.
+          const path = hops === 0 ? own(url) : display(url)
           if (result._tag === "budget") {
             return yield* new HttpFailure({
               code: "budget_exhausted",
@@ -598,7 +670,7 @@ export const makeArloHttp = (
               path,
               status: null,
               durationMs,
-              error: scrub(f.message),
+              error: f.message,
               ...(canRetry ? { note: "retried" } : {})
             })
             if (canRetry) {
@@ -607,7 +679,7 @@ export const makeArloHttp = (
               yield* backoff(retryNo++)
               continue
             }
-            return yield* new HttpFailure({ code: f.code, message: scrub(f.message), exchanges })
+            return yield* new HttpFailure({ code: f.code, message: f.message, exchanges })
           }
           const a = r.right
           yield* observeRate(a.headers)
@@ -672,7 +744,7 @@ export const makeArloHttp = (
                 record()
                 return yield* new HttpFailure({
                   code: "redirect_loop",
-                  message: `the platform redirects in a loop (${hops + 1} redirects from ${display(req.url)})`,
+                  message: `the platform redirects in a loop (${hops + 1} redirects from ${own(req.url)})`,
                   exchanges
                 })
               }
@@ -707,7 +779,7 @@ export const makeArloHttp = (
           return Effect.fail(
             new HttpFailure({
               code: "read_only",
-              message: `refused to send ${req.method} ${display(req.url)}: the audit is read-only`,
+              message: `refused to send ${req.method} ${own(req.url)}: the audit is read-only`,
               exchanges: []
             })
           )
@@ -722,6 +794,5 @@ export const makeArloHttp = (
       return { requests: c.requests, retries: c.retries, peakInFlight: c.peakInFlight, rateLimit: r }
     })
 
-    const untrusted: Door = (raw) => neutralise(scrub(raw))
     return { request, stats, display, scrub, untrusted } satisfies ArloHttpService
   })
