@@ -35,13 +35,46 @@ const statusLabel: Record<CheckStatus, string> = {
   not_applicable: "n/a"
 }
 
-/** Escapes untrusted text for inline Markdown: one line, no HTML, no emphasis, links or table breaks. */
-export const mdText = (s: string): string =>
-  oneLine(s)
+/*
+ * Server text must not act on GitHub when the document is a step summary or a comment. A mention
+ * (`@user`, `@org/team`) notifies people and an issue reference (`#12`) links, and back-links from,
+ * that issue; GitHub finds both in the rendered text, so a backslash escape does not stop them. A
+ * zero-width space after the `@` or `#` does, and reads the same; it is written `&#8203;`, as
+ * Renovate and Dependabot write it, so that whoever reads the Markdown source sees it is there. A bare
+ * URL (`https://…`, `www.…`, which GitHub links by itself) goes into a code span instead: shown whole
+ * and copyable, but never a link. Breaking `://` with an invisible character would render a URL that
+ * looks clickable and copies broken.
+ */
+
+// A scheme and `://`, or `www.`, up to white space or a character that ends a URL in text (a code span's
+// backtick, a table cell's pipe); the trailing punctuation of a sentence is left outside.
+const bareUrl = /\b(?:[a-z][a-z0-9+.-]*:\/\/|www\.)[^\s<>`|]*/gi
+const trailingPunctuation = /[.,;:!?'")\]]+$/
+
+const escapeProse = (s: string): string =>
+  s
     .replace(/&/g, "&amp;")
     .replace(/</g, "&lt;")
     .replace(/>/g, "&gt;")
     .replace(/([\\`*_[\]|~#!()])/g, "\\$1")
+    .replace(/#(?=\p{N})/gu, "#&#8203;")
+    .replace(/@(?=[\p{L}\p{N}_])/gu, "@&#8203;")
+
+/**
+ * Escapes untrusted text for inline Markdown: one line, no HTML, no emphasis, links or table breaks, no
+ * mention, issue reference or autolink (bare URLs become code spans).
+ */
+export const mdText = (s: string): string => {
+  const line = oneLine(s)
+  let out = ""
+  let from = 0
+  for (const m of line.matchAll(bareUrl)) {
+    const url = m[0].replace(trailingPunctuation, "")
+    out += `${escapeProse(line.slice(from, m.index))}\`${url}\``
+    from = m.index + url.length
+  }
+  return out + escapeProse(line.slice(from))
+}
 
 /** Inline code: backticks cannot be escaped inside a code span, so a longer fence is used. */
 const mdCode = (s: string): string => {

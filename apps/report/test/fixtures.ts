@@ -9,6 +9,7 @@ import {
   catalogue,
   Report,
   schemaUrl,
+  schemaVersion,
   summaryOf,
   verdictOf
 } from "@arlo-ready/core"
@@ -48,7 +49,7 @@ export const report = (
   const interrupted = patch.interrupted ?? false
   return Schema.decodeUnknownSync(Report)({
     $schema: schemaUrl,
-    schemaVersion: "1.0",
+    schemaVersion,
     tool: { name: "arlo-ready", version: "0.0.0" },
     target: {
       baseUrl: "https://acme.arlo.co",

@@ -35,6 +35,26 @@ const nastyReport = () =>
     }
   )
 
+/** Characters a terminal or an editor acts on or hides: C1 controls and DEL, separators, bidi controls. */
+const invisible =
+  "\u007f\u0080\u0085\u009f\u2028\u2029\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069\u200e\u200f\u061c"
+const terminalUnsafe = /[\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069\u200e\u200f\u061c]/
+
+const invisibleReport = () =>
+  allPass(
+    { "basic.credentials": "fail" },
+    {
+      "basic.credentials": {
+        title: `Basic ${invisible} credentials`,
+        summary: `user\u202eexe.txt said ${invisible}`,
+        cause: { code: `c${invisible}`, message: `m${invisible}`, possibilities: [invisible] },
+        evidence: [
+          { method: "GET", path: `/x${invisible}`, status: 401, durationMs: 3, note: `WWW-Authenticate: ${invisible}` }
+        ]
+      }
+    }
+  )
+
 const validate = new Ajv({ strict: false, allErrors: true }).compile(reportJsonSchema())
 
 describe("json", () => {
@@ -46,6 +66,14 @@ describe("json", () => {
       expect(validate(parsed), JSON.stringify(validate.errors)).toBe(true)
       expect(Schema.decodeUnknownSync(Report)(parsed)).toEqual(r)
     }
+  })
+
+  it("writes C1 controls, DEL, line separators and bidi controls as \\uXXXX: the same value, safe to cat", () => {
+    const r = invisibleReport()
+    const text = json(r)
+    expect(text).not.toMatch(terminalUnsafe)
+    for (const c of invisible) expect(text).toContain(`\\u${c.codePointAt(0)!.toString(16).padStart(4, "0")}`)
+    expect(Schema.decodeUnknownSync(Report)(JSON.parse(text))).toEqual(r)
   })
 })
 
@@ -134,6 +162,44 @@ describe("markdown", () => {
     expect(mdText("[x](javascript:alert(1))")).toBe("\\[x\\]\\(javascript:alert\\(1\\)\\)")
   })
 
+  it("turns no server text into a mention, a team mention, an issue reference or a link", () => {
+    const said =
+      "ask @octocat or @acme/security (cc: me@example.com), see #12, https://evil.example/a?b=c, http://x.example and www.evil.example."
+    const text = mdText(said)
+    // What GitHub would act on, outside code spans: @name, #123, a scheme's ://, www.
+    const outside = text.replace(/(`+)[^`]*?\1/g, "")
+    expect(outside).not.toMatch(/@[A-Za-z0-9]/)
+    expect(outside).not.toMatch(/(?<!&)#\d/)
+    expect(outside).not.toMatch(/:\/\//)
+    expect(outside).not.toMatch(/\bwww\./i)
+    // Still readable: the URLs whole, in code spans, the names with a zero-width space after the @.
+    expect(text).toContain("`https://evil.example/a?b=c`")
+    expect(text).toContain("`http://x.example`")
+    expect(text).toContain("`www.evil.example`")
+    expect(text).toContain("@&#8203;octocat")
+    expect(text).toContain("@&#8203;acme/security")
+    expect(text).toContain("me@&#8203;example.com")
+    const md = markdown(
+      allPass(
+        { "basic.credentials": "fail" },
+        {
+          "basic.credentials": {
+            summary: said,
+            cause: { code: "c", message: said, possibilities: [said] },
+            remediation: { steps: [said], who: "you" },
+            evidence: [{ method: "GET", path: "/x", status: 401, durationMs: 3, note: said }]
+          }
+        }
+      )
+    )
+    const prose = md.replace(/(`+)[^`]*?\1/g, "").replace(/\]\(https:\/\/[^)]*\)/g, "]")
+    expect(prose).not.toMatch(/@[A-Za-z0-9]/)
+    expect(prose).not.toMatch(/:\/\/|\bwww\./)
+    // A URL in a table cell stays one cell.
+    const rows = md.split("\n").filter((l) => l.startsWith("| ") && !l.startsWith("| ---"))
+    for (const row of rows) expect(row.split(/(?<!\\)\|/).length).toBe(6)
+  })
+
   it("stays under 1 MiB however much the platform said", () => {
     const huge = "x".repeat(300_000)
     const r = allPass(
@@ -213,6 +279,18 @@ describe("text and ndjson", () => {
     const lines = text.trimEnd().split("\n")
     expect(lines.at(-1)).toMatch(/^✘ NOT READY/)
     for (const c of catalogue) expect(text).toContain(c.id)
+  })
+
+  it("ndjson escapes what json escapes, line by line, and parses to the same events", () => {
+    const r = invisibleReport()
+    const event = { _tag: "audit_finished", at: "2025-01-01T00:00:00.000Z", report: r } as const
+    const line = ndjsonLine(event)
+    expect(line).not.toMatch(terminalUnsafe)
+    expect(line.slice(0, -1)).not.toContain("\n")
+    expect(JSON.parse(line)).toEqual(JSON.parse(JSON.stringify(event)))
+    const all = render("ndjson", r)
+    expect(all).not.toMatch(terminalUnsafe)
+    expect(JSON.parse(all).report.checks[2].summary).toBe(r.checks[2]!.summary)
   })
 
   it("ndjson lines each parse to one event", () => {
