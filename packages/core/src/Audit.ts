@@ -6,7 +6,7 @@ import type { HttpClient } from "@effect/platform"
 import { Effect, Exit, Queue, Stream } from "effect"
 import type { CheckId } from "./Catalogue.js"
 import type { AuditConfig } from "./Config.js"
-import { runEngine } from "./Engine.js"
+import { type Rerun, runEngine } from "./Engine.js"
 import type { AuditEvent, CheckResult, Report } from "./Report.js"
 
 export interface AuditRunOptions {
@@ -26,7 +26,7 @@ export const audit = (
 export const auditStream = (
   config: AuditConfig,
   options: AuditRunOptions & {
-    readonly rerun?: { readonly ids: ReadonlyArray<CheckId>; readonly previous: ReadonlyArray<CheckResult> }
+    readonly rerun?: Rerun
   } = {}
 ): Stream.Stream<AuditEvent, never, HttpClient.HttpClient> =>
   Stream.unwrapScoped(
@@ -50,5 +50,12 @@ export const runChecks = (
   config: AuditConfig,
   ids: ReadonlyArray<CheckId>,
   previous: ReadonlyArray<CheckResult>,
-  options: AuditRunOptions & { readonly emit?: (event: AuditEvent) => Effect.Effect<void> } = {}
-): Effect.Effect<Report, never, HttpClient.HttpClient> => runEngine(config, { ...options, rerun: { ids, previous } })
+  options: AuditRunOptions & {
+    readonly emit?: (event: AuditEvent) => Effect.Effect<void>
+    /** The previous report, whose time and requests the new report adds to its own. */
+    readonly prior?: Rerun["prior"]
+  } = {}
+): Effect.Effect<Report, never, HttpClient.HttpClient> => {
+  const { prior, ...rest } = options
+  return runEngine(config, { ...rest, rerun: { ids, previous, prior } })
+}

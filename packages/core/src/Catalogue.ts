@@ -189,7 +189,7 @@ export const catalogue: ReadonlyArray<CheckDefinition> = [
     "oauth.token",
     "OAuth access token",
     "A supplied access token is accepted by the API.",
-    ["oauth.client.secret"],
+    ["target.reachable"],
     [docs.oauthUsage]
   ),
   def(

@@ -61,8 +61,10 @@ export interface AuditConfig {
   readonly maxBodyBytes: number
   /** When set, only these checks are reported (their prerequisites still run, unreported). */
   readonly only: ReadonlyArray<CheckId> | null
-  /** These checks do not run; dependents that need them are skipped. */
+  /** These checks do not run; dependents that need them are skipped (and the verdict is incomplete). */
   readonly skip: ReadonlyArray<CheckId>
+  /** These checks do not run and are taken to hold: dependents run as if they had passed. */
+  readonly assume: ReadonlyArray<CheckId>
   /** Each credential's source and masked hint, for the report. */
   readonly credentials: ReadonlyArray<CredentialInfo>
 }
@@ -73,7 +75,8 @@ export interface BasicCredentials {
 }
 
 export interface OAuthClient {
-  readonly clientId: string
+  /** Null when only an access token was given: the token is tested, the client checks do not apply. */
+  readonly clientId: string | null
   readonly clientSecret: Redacted.Redacted<string> | null
   readonly redirectUri: string | null
   /** The scopes given, or {@link recommendedScopes} when `scopesGiven` is false. */
@@ -128,6 +131,8 @@ export interface ConfigInput {
   /** Check ids or group names (`oauth`). */
   readonly only?: ReadonlyArray<string> | undefined
   readonly skip?: ReadonlyArray<string> | undefined
+  /** Checks not run but taken to hold, so that the checks that need them run (`--assume`). */
+  readonly assume?: ReadonlyArray<string> | undefined
 }
 
 /** The environment variables {@link resolveConfig} reads. */
@@ -276,7 +281,27 @@ export const resolveConfig = (input: ResolveConfigInput): Either.Either<AuditCon
       ["refreshToken", refreshToken]
     ]
     let oauth: OAuthClient | null = null
-    if (clientId) {
+    if (!clientId && accessToken && !clientSecret && !refreshToken) {
+      // A token an integration already holds is tested by using it: no client is needed for that.
+      oauth = {
+        clientId: null,
+        clientSecret: null,
+        redirectUri: null,
+        scopes: [],
+        scopesGiven: false,
+        accessToken: accessToken.value,
+        refreshToken: null,
+        allowRefresh: false
+      }
+      record("accessToken", accessToken.fromEnv, maskedHint(accessToken.value))
+      if (redirectUri)
+        return yield* Either.left(
+          new ConfigError({
+            field: fieldName("redirectUri", redirectUri.fromEnv),
+            message: `${fieldName("redirectUri", redirectUri.fromEnv)} was given without a client id: set ${envVars.clientId}.`
+          })
+        )
+    } else if (clientId) {
       oauth = {
         clientId: clientId.value,
         clientSecret: clientSecret?.value ?? null,
@@ -328,6 +353,8 @@ export const resolveConfig = (input: ResolveConfigInput): Either.Either<AuditCon
 
     const only = opts.only === undefined ? null : yield* checkList("only", opts.only)
     const skip = opts.skip === undefined ? [] : yield* checkList("skip", opts.skip)
+    const assume = opts.assume === undefined ? [] : yield* checkList("assume", opts.assume)
+    yield* checkSelection(only, skip, assume)
 
     return {
       baseUrl: target.baseUrl,
@@ -344,6 +371,7 @@ export const resolveConfig = (input: ResolveConfigInput): Either.Either<AuditCon
       maxBodyBytes: defaults.maxBodyBytes,
       only,
       skip,
+      assume,
       credentials
     } satisfies AuditConfig
   })
@@ -522,8 +550,87 @@ export const fromOptions = (
   sources?: Partial<Record<CredentialName, CredentialSourceName>>
 ): Either.Either<AuditConfig, ConfigError> => resolveConfig({ options, optionSource: "option", sources })
 
-/** Every check id the config will report, in catalogue order. */
-export const reportedChecks = (config: Pick<AuditConfig, "only" | "skip">): Array<CheckId> =>
-  catalogue
+/**
+ * The selection rule. `only` selects checks; their prerequisites run too and are reported (marked as
+ * prerequisites). `skip` removes checks; a skipped check that a reported check needs leaves that check
+ * not run, so the verdict is incomplete. `assume` removes checks too but takes them to hold, so their
+ * dependents run. An empty selection, or a check both selected and skipped (or assumed), is refused.
+ */
+const checkSelection = (
+  only: ReadonlyArray<CheckId> | null,
+  skip: ReadonlyArray<CheckId>,
+  assume: ReadonlyArray<CheckId>
+): Either.Either<void, ConfigError> => {
+  if (only !== null && only.length === 0)
+    return Either.left(new ConfigError({ field: "only", message: "only selects no check: give at least one check id." }))
+  const both = only?.filter((id) => skip.includes(id)) ?? []
+  if (both.length > 0)
+    return Either.left(
+      new ConfigError({
+        field: "only",
+        message: `${both.join(", ")} ${both.length === 1 ? "is" : "are"} both selected (only) and skipped (skip): give each check in one of them.`
+      })
+    )
+  const assumedSelected = only?.filter((id) => assume.includes(id)) ?? []
+  if (assumedSelected.length > 0)
+    return Either.left(
+      new ConfigError({
+        field: "assume",
+        message: `${assumedSelected.join(", ")} ${assumedSelected.length === 1 ? "is" : "are"} both selected (only) and assumed (assume): an assumed check does not run.`
+      })
+    )
+  if (reportedChecks({ only, skip, assume }).length === 0)
+    return Either.left(
+      new ConfigError({ field: "skip", message: "The selection leaves no check to run: skip fewer checks." })
+    )
+  return Either.right(undefined)
+}
+
+/** The prerequisites of `ids`, transitively (through `needs` and `needsAny`), without `ids` themselves. */
+export const prerequisitesOf = (ids: ReadonlyArray<CheckId>): Set<CheckId> => {
+  const out = new Set<CheckId>()
+  const visit = (id: CheckId) => {
+    const d = catalogue.find((c) => c.id === id)!
+    for (const p of [...d.needs, ...d.needsAny]) {
+      if (out.has(p)) continue
+      out.add(p)
+      visit(p)
+    }
+  }
+  for (const id of ids) visit(id)
+  for (const id of ids) out.delete(id)
+  return out
+}
+
+/**
+ * Every check id the config will report, in catalogue order: the selection (all checks without
+ * `only`) and, with `only`, the prerequisites that run for it; never a skipped check. An assumed check
+ * is reported (as assumed) where a reported check needs it, or when nothing was selected.
+ */
+export const reportedChecks = (config: Pick<AuditConfig, "only" | "skip" | "assume">): Array<CheckId> => {
+  const assume = config.assume ?? []
+  const selected = catalogue
     .map((d) => d.id)
     .filter((id) => (config.only ? config.only.includes(id) : true) && !config.skip.includes(id))
+  const assumedReported = (id: CheckId) => config.only === null || prerequisitesOf(selected).has(id)
+  const withPrereqs = new Set<CheckId>(selected.filter((id) => !assume.includes(id)))
+  if (config.only) {
+    // A prerequisite behind a skipped check is not needed: the skipped one leaves its dependents unrun.
+    const visit = (id: CheckId) => {
+      const d = catalogue.find((c) => c.id === id)!
+      for (const p of [...d.needs, ...d.needsAny]) {
+        if (withPrereqs.has(p) || config.skip.includes(p)) continue
+        if (assume.includes(p)) {
+          withPrereqs.add(p)
+          continue
+        }
+        withPrereqs.add(p)
+        visit(p)
+      }
+    }
+    for (const id of selected) visit(id)
+  } else {
+    for (const id of assume) withPrereqs.add(id)
+  }
+  return catalogue.map((d) => d.id).filter((id) => withPrereqs.has(id) && (!assume.includes(id) || assumedReported(id)))
+}

@@ -6,15 +6,17 @@
 import { FetchHttpClient } from "@effect/platform"
 import { Effect, Either, type Redacted, Stream } from "effect"
 import { audit, auditStream, runChecks } from "./Audit.js"
-import type { CheckId } from "./Catalogue.js"
+import { type CheckId, isCheckId } from "./Catalogue.js"
 import {
   type AuditConfig,
+  ConfigError,
   type CredentialName,
   type CredentialSourceName,
   type ExpectAccess,
   fromOptions,
   type MfaSetting
 } from "./Config.js"
+import { echo } from "./internal/echo.js"
 import type { AuditEvent, CheckResult, Report } from "./Report.js"
 
 /** Plain options. Secrets may be strings or `Redacted`; they become `Redacted` inside either way. */
@@ -43,6 +45,8 @@ export interface AuditOptions {
   /** Check ids or group names. */
   readonly only?: ReadonlyArray<CheckId | string>
   readonly skip?: ReadonlyArray<CheckId | string>
+  /** Checks not run but taken to hold, so that the checks that need them run. */
+  readonly assume?: ReadonlyArray<CheckId | string>
   /** Aborting stops the audit; the report is still produced, with `interrupted: true`. */
   readonly signal?: AbortSignal
   /** Where credentials came from, for the report's hints (default `option`). */
@@ -74,14 +78,34 @@ export const auditEvents = (options: AuditOptions): AsyncIterable<AuditEvent> =>
   )
 }
 
-/** Re-runs some checks of a previous report (and their dependents), keeping the other results. */
+/**
+ * Re-runs some checks of a previous report (and their dependents), keeping the other results. `previous`
+ * is the previous report (its figures are then carried into the new one) or its results. Rejects with a
+ * `ConfigError` on bad options or an unknown check id.
+ */
 export const rerunChecks = async (
   options: AuditOptions,
-  ids: ReadonlyArray<CheckId>,
-  previous: ReadonlyArray<CheckResult>
+  ids: ReadonlyArray<CheckId | string>,
+  previous: ReadonlyArray<CheckResult> | Report
 ): Promise<Report> => {
   const config = configFromOptions(options)
+  const unknown = ids.filter((id) => !isCheckId(id))
+  if (unknown.length > 0)
+    throw new ConfigError({
+      field: "ids",
+      message: `Unknown check ${unknown.map((u) => echo(String(u))).join(", ")}: use check ids such as basic.mfa.`
+    })
+  if (ids.length === 0) throw new ConfigError({ field: "ids", message: "Give at least one check id to re-run." })
+  const results = isReport(previous) ? previous.checks : previous
+  if (!Array.isArray(results))
+    throw new ConfigError({ field: "previous", message: "previous must be a report or its checks (an array)." })
   return Effect.runPromise(
-    runChecks(config, ids, previous, { signal: options.signal }).pipe(Effect.provide(FetchHttpClient.layer))
+    runChecks(config, ids as ReadonlyArray<CheckId>, results, {
+      signal: options.signal,
+      ...(isReport(previous) ? { prior: previous } : {})
+    }).pipe(Effect.provide(FetchHttpClient.layer))
   )
 }
+
+const isReport = (v: unknown): v is Report =>
+  typeof v === "object" && v !== null && !Array.isArray(v) && Array.isArray((v as Report).checks)

@@ -5,7 +5,7 @@
 import { JSONSchema, Schema } from "effect"
 import { catalogue, checkGroups, checkIds } from "./Catalogue.js"
 
-export const schemaVersion = "1.0" as const
+export const schemaVersion = "1.1" as const
 export const schemaUrl = "https://unpkg.com/@arlo-ready/core/report.schema.json" as const
 
 export const CheckId = Schema.Literal(...checkIds).annotations({ identifier: "CheckId" })
@@ -90,7 +90,12 @@ export const CheckResult = Schema.Struct({
   evidence: Schema.Array(Exchange),
   remediation: Schema.NullOr(Remediation),
   docs: Schema.Array(DocLink),
-  durationMs: Schema.Number
+  durationMs: Schema.Number,
+  /**
+   * Present when the check was not selected itself but ran because the selected checks named here need
+   * it (`--only`): its result counts in the verdict like any other.
+   */
+  prerequisiteOf: Schema.optional(Schema.Array(CheckId))
 }).annotations({ identifier: "CheckResult" })
 export type CheckResult = typeof CheckResult.Type
 
@@ -137,6 +142,14 @@ export const Report = Schema.Struct({
   summary: Summary,
   /** In catalogue order; filtered-out checks are absent. */
   checks: Schema.Array(CheckResult),
+  /** The selection the audit ran with, when there was one (`only`, `skip`, `assume`). */
+  selection: Schema.optional(
+    Schema.Struct({
+      only: Schema.NullOr(Schema.Array(CheckId)),
+      skip: Schema.Array(CheckId),
+      assume: Schema.Array(CheckId)
+    })
+  ),
   requests: Schema.Struct({
     count: Schema.Number,
     budget: Schema.Number,
@@ -160,10 +173,22 @@ export const AuditEvent = Schema.Union(AuditStarted, CheckStarted, CheckFinished
 })
 export type AuditEvent = typeof AuditEvent.Type
 
-/** The verdict rule: any fail → not_ready; else any error → incomplete; else any warn → ready_with_warnings. */
-export const verdictOf = (checks: ReadonlyArray<Pick<CheckResult, "status">>, interrupted = false): Verdict => {
+/** Whether a result is a check the user said to assume (`--assume`): not run, and not held against the verdict. */
+export const isAssumed = (c: Pick<CheckResult, "status" | "cause">): boolean =>
+  c.status === "skipped" && c.cause?.code === "assumed"
+
+/**
+ * The verdict rule: any fail → not_ready; else an interrupt, any error, or any check that did not run
+ * (skipped, unless assumed) → incomplete; else any warn → ready_with_warnings; else ready. A check that
+ * did not run is never evidence of readiness.
+ */
+export const verdictOf = (
+  checks: ReadonlyArray<Pick<CheckResult, "status" | "cause">>,
+  interrupted = false
+): Verdict => {
   if (checks.some((c) => c.status === "fail")) return "not_ready"
-  if (interrupted || checks.some((c) => c.status === "error")) return "incomplete"
+  if (interrupted || checks.some((c) => c.status === "error" || (c.status === "skipped" && !isAssumed(c))))
+    return "incomplete"
   if (checks.some((c) => c.status === "warn")) return "ready_with_warnings"
   return "ready"
 }

@@ -67,3 +67,4 @@ export {
   type XmlElement,
   XmlParseError
 } from "./Xml.js"
+export { HostResolver, type HostResolverService } from "./internal/resolver.js"

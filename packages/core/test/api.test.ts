@@ -1,5 +1,7 @@
 /** The library surface: Effect and Promise, events, AbortSignal, the deadline, only/skip, re-runs. */
 
+import * as http from "node:http"
+import type { AddressInfo } from "node:net"
 import { startSimulator } from "@arlo-ready/simulator"
 import { FetchHttpClient } from "@effect/platform"
 import { assert, it as effectIt } from "@effect/vitest"
@@ -133,11 +135,15 @@ describe("Promise API", () => {
 })
 
 describe("only and skip", () => {
-  it("only: just those checks are reported; their prerequisites run unreported", async () => {
+  it("only: the selected checks and the prerequisites they need are reported, marked as such", async () => {
     sim.clearJournal()
     const r = await runAudit({ ...optionsFor(sim), only: ["basic.mfa"] })
-    expect(r.checks.map((c) => c.id)).toEqual(["basic.mfa"])
-    expect(r.checks[0]?.status).toBe("pass")
+    expect(r.checks.map((c) => c.id)).toEqual(["target.url", "target.reachable", "basic.mfa"])
+    expect(byId(r)["basic.mfa"]?.status).toBe("pass")
+    expect(byId(r)["basic.mfa"]?.prerequisiteOf).toBeUndefined()
+    expect(byId(r)["target.url"]?.prerequisiteOf).toEqual(["basic.mfa"])
+    expect(byId(r)["target.reachable"]?.prerequisiteOf).toEqual(["basic.mfa"])
+    expect(r.selection).toEqual({ only: ["basic.mfa"], skip: [], assume: [] })
     expect(r.verdict).toBe("ready")
     expect(sim.journal().map((j) => `${j.method} ${j.path} ${j.status}`)).toEqual([
       "GET /api/2012-02-01/auth/resources/ 401",
@@ -145,14 +151,38 @@ describe("only and skip", () => {
     ])
   })
 
-  it("only: a failing unreported prerequisite is named in the dependent's summary", async () => {
+  it("only: a failing prerequisite is reported and decides the verdict", async () => {
     const r = await runAudit({ ...optionsFor(sim), baseUrl: `${sim.url}/missing`, only: ["basic.credentials"] })
-    expect(r.checks).toHaveLength(1)
-    expect(r.checks[0]).toMatchObject({ status: "skipped", blockedBy: ["target.reachable"] })
-    expect(r.checks[0]?.summary).toMatch(/target\.reachable fail: .*does not answer like Arlo's Auth API/)
+    expect(r.checks.map((c) => c.id)).toEqual(["target.url", "target.reachable", "basic.credentials"])
+    expect(byId(r)["target.reachable"]).toMatchObject({ status: "fail", prerequisiteOf: ["basic.credentials"] })
+    expect(byId(r)["basic.credentials"]).toMatchObject({ status: "skipped", blockedBy: ["target.reachable"] })
+    expect(r.verdict).toBe("not_ready")
   })
 
-  it("skip: skipped checks are absent; dependents that need them are skipped with the reason", async () => {
+  it("only basic.mfa on a host where nothing listens: not ready, never READY over a dead host", async () => {
+    const server = http.createServer()
+    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve))
+    const port = (server.address() as AddressInfo).port
+    await new Promise<void>((resolve) => server.close(() => resolve()))
+    const r = await runAudit({ ...optionsFor(sim), baseUrl: `http://127.0.0.1:${port}/acme`, only: ["basic.mfa"] })
+    expect(byId(r)["target.reachable"]?.status).toBe("fail")
+    expect(byId(r)["basic.mfa"]?.status).toBe("skipped")
+    expect(r.verdict).toBe("not_ready")
+  })
+
+  it("only the role checks, with a wrong password: the failed sign-in is reported, not ready", async () => {
+    const r = await runAudit({
+      ...optionsFor(sim),
+      password: "wrong",
+      only: ["roles.api-user", "roles.administrator"]
+    })
+    expect(byId(r)["basic.credentials"]).toMatchObject({ status: "fail" })
+    expect(byId(r)["basic.credentials"]?.prerequisiteOf).toEqual(["roles.api-user", "roles.administrator"])
+    expect(byId(r)["roles.api-user"]?.status).toBe("skipped")
+    expect(r.verdict).toBe("not_ready")
+  })
+
+  it("skip: a skipped check that others need leaves them unrun: incomplete, never ready", async () => {
     const r = await runAudit({ ...optionsFor(sim), skip: ["target.reachable", "oauth"] })
     expect(r.checks.map((c) => c.id)).not.toContain("target.reachable")
     expect(r.checks.some((c) => c.group === "oauth")).toBe(false)
@@ -163,6 +193,39 @@ describe("only and skip", () => {
     })
     expect(byId(r)["basic.credentials"]?.summary).toMatch(/excluded from this run/)
     expect(byId(r)["target.url"]?.status).toBe("pass")
+    expect(r.verdict).toBe("incomplete")
+  })
+
+  it("skip: a check nothing reported needs is simply left out", async () => {
+    const r = await runAudit({ ...optionsFor(sim), skip: ["policy.basic-auth", "oauth"] })
+    expect(r.checks.map((c) => c.id)).not.toContain("policy.basic-auth")
+    expect(r.verdict).toBe("ready")
+  })
+
+  it("assume: the assumed check is reported as assumed and its dependents run", async () => {
+    sim.clearJournal()
+    const r = await runAudit({ ...optionsFor(sim), only: ["basic.mfa"], assume: ["target.reachable"] })
+    expect(r.checks.map((c) => c.id)).toEqual(["target.reachable", "basic.mfa"])
+    expect(byId(r)["target.reachable"]).toMatchObject({ status: "skipped", cause: { code: "assumed" } })
+    expect(byId(r)["basic.mfa"]?.status).toBe("pass")
+    expect(r.verdict).toBe("ready")
+    expect(sim.journal().map((j) => `${j.method} ${j.path} ${j.status}`)).toEqual([
+      "GET /api/2012-02-01/auth/resources/ 200"
+    ])
+  })
+
+  it("refuses an empty selection, and a check both selected and skipped", async () => {
+    await expect(runAudit({ ...optionsFor(sim), only: [] })).rejects.toMatchObject({ _tag: "ConfigError" })
+    await expect(runAudit({ ...optionsFor(sim), only: [","] })).rejects.toMatchObject({ _tag: "ConfigError" })
+    await expect(runAudit({ ...optionsFor(sim), only: ["basic.mfa"], skip: ["basic.mfa"] })).rejects.toThrow(
+      /both selected \(only\) and skipped/
+    )
+    await expect(
+      runAudit({ ...optionsFor(sim), only: ["basic.mfa"], assume: ["basic.mfa"] })
+    ).rejects.toMatchObject({ _tag: "ConfigError" })
+    await expect(runAudit({ ...optionsFor(sim), skip: ["target", "basic", "roles", "oauth", "policy"] })).rejects.toThrow(
+      /no check to run/
+    )
   })
 })
 
@@ -186,9 +249,24 @@ describe("re-running checks in place", () => {
       expect(mfa.journal().every((j) => j.credentials === "basic")).toBe(true)
       expect(second.checks.map((c) => c.id)).toEqual(first.checks.map((c) => c.id))
       expect(second.verdict).toBe("ready_with_warnings")
+      // Given the whole previous report, the re-run's figures cover both runs.
+      mfa.clearJournal()
+      const third = await rerunChecks(options, ["basic.mfa"], second)
+      expect(third.requests.count).toBe(second.requests.count + mfa.journal().length)
+      expect(third.durationMs).toBeGreaterThanOrEqual(second.durationMs)
+      expect(third.startedAt).toBe(second.startedAt)
+      expect(byId(third)["policy.rate-limit"]?.facts?.requests).toBe(third.requests.count)
     } finally {
       await mfa.close()
     }
+  })
+
+  it("refuses an unknown id, and takes a report or its checks", async () => {
+    const first = await runAudit(optionsFor(sim))
+    await expect(rerunChecks(optionsFor(sim), ["nope"], first)).rejects.toMatchObject({ _tag: "ConfigError" })
+    await expect(rerunChecks(optionsFor(sim), [], first)).rejects.toMatchObject({ _tag: "ConfigError" })
+    const again = await rerunChecks(optionsFor(sim), ["basic.mfa"], first)
+    expect(again.checks.map((c) => c.id)).toEqual(first.checks.map((c) => c.id))
   })
 })
 

@@ -16,7 +16,7 @@ import {
   redirectUriProblem
 } from "../src/checks/OAuth.js"
 import { readContacts } from "../src/checks/Roles.js"
-import { dnsNotFound } from "../src/checks/Target.js"
+import { diagnoseReachable, dnsNotFound, noDns } from "../src/checks/Target.js"
 import { unexpectedCause } from "../src/internal/check.js"
 import { classifyBasicSignIn } from "../src/internal/probes.js"
 
@@ -137,26 +137,87 @@ describe("the OAuth probes combined", () => {
     expect(classifyToken(Either.right(res(401, "")))._tag).toBe("invalid_client")
   })
 
-  it("counts only a redirect to the platform's sign-in page as 'sent on to sign-in'", () => {
+  it("counts any redirect that is not to the redirect URI as moving on to sign-in (RFC 6749 §4.1.1)", () => {
     const c = (r: ArloResponse) => classifyAuthorize(Either.right(r), "https://app.example/cb")._tag
     const self = "https://acme.arlo.co/oauth/connect/authorize"
-    expect(c(res(302, "", { location: "https://acme.arlo.co/oauth/account/login?ReturnUrl=x" }))).toBe("signin")
-    expect(c(res(302, "", { location: "/acme/oauth/account/login" }))).toBe("signin")
-    expect(c(res(302, "", { location: "/oauth/somewhere?signin=1" }))).toBe("signin")
-    // A redirect loop, a redirect elsewhere, another origin: not sign-in.
-    expect(c(res(302, "", { location: self }))).toBe("unexpected")
-    expect(c(res(302, "", { location: "/oauth/connect/authorize?client_id=x" }))).toBe("unexpected")
-    expect(c(res(302, "", { location: "/maintenance" }))).toBe("unexpected")
-    expect(c(res(302, "", { location: "https://evil.example/oauth/account/login?signin=1" }))).toBe("unexpected")
-    // A 200 page naming no error (maintenance, garbage) is not a sign-in page either.
+    // IdentityServer3, IdentityServer4, oidc-provider, a central identity host, any 3xx.
+    expect(c(res(302, "", { location: "/acme/oauth/login?signin=abc" }))).toBe("signin")
+    expect(c(res(302, "", { location: "/Account/Login?ReturnUrl=%2Fconnect%2Fauthorize%2Fcallback" }))).toBe("signin")
+    expect(c(res(303, "", { location: "/oauth/interaction/Yx1-aB" }))).toBe("signin")
+    expect(c(res(307, "", { location: "https://id.example.net/login?login_hint=tenant:acme" }))).toBe("signin")
+    expect(c(res(302, "", { location: "/oauth/connect/authorize?client_id=x&prompt=login" }))).toBe("signin")
+    // A sign-in page rendered in place.
+    const form = '<html><body><form method="post"><input name="u"><input type="password" name="p"></form></body></html>'
+    expect(c(res(200, form, { "content-type": "text/html" }))).toBe("signin")
+    // To the redirect URI: an error, or a code from a server that skips sign-in.
+    expect(c(res(302, "", { location: "https://app.example/cb?error=invalid_scope&state=s" }))).toBe("redirect_error")
+    expect(c(res(302, "", { location: "https://app.example/cb?code=abc&state=s" }))).toBe("signin")
+    expect(c(res(302, "", { location: "https://app.example/cb?state=s" }))).toBe("unexpected")
+    // The request itself again (a loop), a 200 page naming no error and holding no form: undecided.
+    expect(c(res(302, "", { location: `${self}` }))).toBe("unexpected")
     const maintenance = "<!DOCTYPE html><html><body><h1>We'll be back soon</h1></body></html>"
     expect(c(res(200, maintenance, { "content-type": "text/html" }))).toBe("unexpected")
     expect(c(res(200, '<Events><Link href="broken></Events>'))).toBe("unexpected")
     const o = client()
     const loop = classifyAuthorize(Either.right(res(302, "", { location: self })), o.redirectUri)
-    expect(diagnoseRedirectUri(loop, o)).toMatchObject({ status: "error", cause: { code: "authorize_unexpected" } })
+    expect(diagnoseRedirectUri(loop, T.grant, o)).toMatchObject({
+      status: "error",
+      cause: { code: "authorize_unexpected" }
+    })
     const down = classifyAuthorize(Either.right(res(503, "")), o.redirectUri)
-    expect(diagnoseRedirectUri(down, o)).toMatchObject({ status: "error", cause: { code: "server_error" } })
+    expect(diagnoseRedirectUri(down, T.grant, o)).toMatchObject({ status: "error", cause: { code: "server_error" } })
+  })
+
+  it("reads an error page in any shape for its code and words, never by its CSS classes", () => {
+    const o = client()
+    const page = (body: string, ct = "text/html") =>
+      classifyAuthorize(Either.right(res(400, body, { "content-type": ct })), o.redirectUri)
+    const shapes = [
+      page("<html><body><p>invalid_request: The redirect_uri is not registered for this client.</p></body></html>"),
+      page("<html><body><pre>error: invalid_redirect_uri\nerror_description: not registered</pre></body></html>"),
+      page('{"error":"invalid_request","error_description":"The redirect_uri is not registered."}', "application/json"),
+      page("error=invalid_request&error_description=redirect_uri+mismatch", "application/x-www-form-urlencoded"),
+      page('<p class="error-code">invalid_request</p><p class="error-description">Bad redirect URI</p>')
+    ]
+    for (const a of shapes) {
+      expect(a).toMatchObject({ _tag: "error_page", aboutRedirect: true })
+      expect(diagnoseRedirectUri(a, T.grant, o)).toMatchObject({
+        status: "fail",
+        cause: { code: "redirect_uri_not_registered" }
+      })
+    }
+    expect(shapes[1]).toMatchObject({ error: "invalid_redirect_uri" })
+    expect(diagnoseRedirectUri(shapes[1]!, T.grant, o).basis).toBe("confirmed")
+    expect(diagnoseRedirectUri(shapes[0]!, T.grant, o).basis).toBe("inferred")
+    // A page with no words at all: with the client authenticated at the token endpoint, only the redirect
+    // URI is left (inferred); without the token probe, the client id or the redirect URI (registered fails).
+    const bare = page("<html><body><h1>Error</h1></body></html>")
+    expect(diagnoseRedirectUri(bare, T.grant, o)).toMatchObject({
+      status: "fail",
+      basis: "inferred",
+      cause: { code: "redirect_uri_not_registered" }
+    })
+    expect(diagnoseRegistered(bare, T.grant, o).status).toBe("pass")
+    expect(diagnoseRegistered(bare, ({ _tag: "not_sent" } as const), o)).toMatchObject({
+      status: "fail",
+      cause: { code: "client_or_redirect_refused" }
+    })
+    // The page's own words are quoted.
+    expect(diagnoseRedirectUri(shapes[0]!, T.grant, o).cause?.message).toMatch(/not registered for this client/)
+  })
+
+  it("reads the token endpoint's error from any body shape", () => {
+    const t = (status: number, body: string, headers: Record<string, string> = {}) =>
+      classifyToken(Either.right(res(status, body, headers)))._tag
+    expect(t(400, '{"error":"invalid_grant"}', { "content-type": "application/json" })).toBe("invalid_grant")
+    expect(t(400, "error=invalid_grant", { "content-type": "application/x-www-form-urlencoded" })).toBe("invalid_grant")
+    expect(t(400, "<html><body><pre>error: invalid_grant</pre></body></html>", { "content-type": "text/html" })).toBe(
+      "invalid_grant"
+    )
+    expect(t(401, "", { "www-authenticate": 'Basic realm="x"' })).toBe("invalid_client")
+    expect(t(400, "", { "www-authenticate": 'Basic error="invalid_client"' })).toBe("invalid_client")
+    expect(t(400, '{"error":"unauthorized_client"}')).toBe("unauthorized_client")
+    expect(t(400, "{}")).toBe("other")
   })
 
   it("gives a 5xx after the retries the cause server_error on every route", () => {
@@ -202,12 +263,12 @@ describe("the OAuth probes combined", () => {
     expect(diagnoseRegistered(A.signin, T.grant, o).status).toBe("pass")
     expect(diagnoseApproved(A.signin, T.grant, o).status).toBe("pass")
     expect(diagnoseSecret(T.grant, o).status).toBe("pass")
-    expect(diagnoseRedirectUri(A.signin, o).status).toBe("pass")
+    expect(diagnoseRedirectUri(A.signin, T.grant, o).status).toBe("pass")
     // pending, dialect unauthorized_client
     expect(diagnoseRegistered(A.pending, T.unauthorized, o).status).toBe("pass")
     expect(diagnoseApproved(A.pending, T.unauthorized, o).cause?.code).toBe("client_not_approved")
     expect(diagnoseSecret(T.unauthorized, o).status).toBe("pass")
-    expect(diagnoseRedirectUri(A.pending, o)).toMatchObject({ status: "skipped", blockedBy: ["oauth.client.approved"] })
+    expect(diagnoseRedirectUri(A.pending, T.unauthorized, o)).toMatchObject({ status: "skipped", blockedBy: ["oauth.client.approved"] })
     // pending, dialect login_then_denied
     expect(diagnoseApproved(A.signin, T.unauthorized, o).status).toBe("fail")
     // unknown client, or pending in dialect invalid_client: indistinguishable
@@ -224,7 +285,7 @@ describe("the OAuth probes combined", () => {
     })
     // bad redirect URI
     expect(diagnoseRegistered(A.badRedirect, T.grant, o).status).toBe("pass")
-    expect(diagnoseRedirectUri(A.badRedirect, o).cause?.code).toBe("redirect_uri_not_registered")
+    expect(diagnoseRedirectUri(A.badRedirect, T.grant, o).cause?.code).toBe("redirect_uri_not_registered")
     // no secret
     expect(diagnoseSecret({ _tag: "not_sent" }, o).cause?.code).toBe("secret_missing")
     expect(diagnoseRegistered(A.unknown, { _tag: "not_sent" }, o).status).toBe("fail")
@@ -236,7 +297,7 @@ describe("the OAuth probes combined", () => {
     expect(redirectUriProblem("http://app.example/cb")?.code).toBe("redirect_uri_not_https")
     expect(redirectUriProblem("/cb")?.code).toBe("redirect_uri_not_absolute")
     expect(redirectUriProblem(null)?.code).toBe("redirect_uri_missing")
-    expect(diagnoseRedirectUri(A.signin, client({ redirectUri: "http://app.example/cb" })).status).toBe("fail")
+    expect(diagnoseRedirectUri(A.signin, T.grant, client({ redirectUri: "http://app.example/cb" })).status).toBe("fail")
   })
 
   it("never echoes credentials or a line break from a redirect URI", () => {
@@ -307,5 +368,45 @@ describe("ArloHttp helpers", () => {
   it("says a DNS miss on NAME.arlo.co means a wrong platform name", () => {
     expect(dnsNotFound("acmee.arlo.co", []).summary).toBe("No platform named 'acmee': acmee.arlo.co does not resolve.")
     expect(dnsNotFound("proxy.example", []).remediation?.who).toBe("network-administrator")
+  })
+})
+
+describe("diagnosis from the protocol, not one server's shapes", () => {
+  it("a 401 at the Auth API path without a challenge: reachable with a warning, not 'not Arlo'", () => {
+    const html = res(401, "<html><body><h1>401 Authorization Required</h1></body></html>", {
+      "content-type": "text/html"
+    })
+    expect(diagnoseReachable("https://acme.arlo.co", "acme", html)).toMatchObject({
+      status: "warn",
+      cause: { code: "challenge_missing" }
+    })
+    const xml = res(401, "<ApiException><Code>Unauthorized</Code><Message>m</Message></ApiException>", {
+      "content-type": "application/xml"
+    })
+    expect(diagnoseReachable("https://acme.arlo.co", "acme", xml).status).toBe("pass")
+    const challenged = res(401, "", { "www-authenticate": 'Negotiate, Basic realm="x"' })
+    expect(diagnoseReachable("https://acme.arlo.co", "acme", challenged).status).toBe("pass")
+    // And the credential checks still decide: a gateway's 401 to the credentials is a rejection.
+    const signIn = classifyBasicSignIn(Either.right(html))
+    expect(diagnoseCredentials(signIn, "optional")).toMatchObject({ status: "fail", cause: { code: "rejected" } })
+  })
+
+  it("MFA named in a 403 is MFA: the message is read before the status", () => {
+    const body =
+      "<ApiException><Code>Forbidden</Code><Message>Users with multi-factor authentication (MFA) enabled are not able to access the API.</Message></ApiException>"
+    const s = classifyBasicSignIn(Either.right(res(403, body, { "content-type": "application/xml" })))
+    expect(s._tag).toBe("mfa")
+    expect(diagnoseMfa(s, "optional")).toMatchObject({ status: "fail", cause: { code: "mfa_enabled" } })
+    expect(diagnoseCredentials(s, "optional")).toMatchObject({ status: "skipped", blockedBy: ["basic.mfa"] })
+    // A JSON or HTML body naming MFA counts too; a 403 that names nothing is a refusal on access.
+    const json = classifyBasicSignIn(Either.right(res(403, '{"message":"Two-factor authentication is required"}')))
+    expect(json._tag).toBe("mfa")
+    const plain = classifyBasicSignIn(Either.right(res(403, "<ApiException><Code>Forbidden</Code><Message>No.</Message></ApiException>")))
+    expect(plain._tag).toBe("forbidden")
+  })
+
+  it("with no DNS at all, the network is the cause, not the platform name", () => {
+    expect(noDns("acme.arlo.co", [])).toMatchObject({ status: "error", cause: { code: "dns_unavailable" } })
+    expect(noDns("acme.arlo.co", []).summary).not.toMatch(/No platform named/)
   })
 })

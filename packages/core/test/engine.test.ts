@@ -72,11 +72,7 @@ describe("re-runs", () => {
         "oauth.client.registered",
         "oauth.client.approved",
         "oauth.client.secret",
-        "oauth.redirect-uri",
-        "oauth.token",
-        "roles.api-user",
-        "roles.administrator",
-        "roles.presenter-limits"
+        "oauth.redirect-uri"
       ].sort()
     )
     const previous = [result("basic.mfa", "fail"), result("basic.credentials", "skipped", ["basic.mfa"])]
@@ -92,7 +88,15 @@ describe("verdict and the event fold", () => {
   it("applies the verdict rule", () => {
     expect(verdictOf([result("basic.mfa", "fail"), result("target.url", "error")])).toBe("not_ready")
     expect(verdictOf([result("target.url", "error"), result("basic.mfa", "warn")])).toBe("incomplete")
-    expect(verdictOf([result("basic.mfa", "warn"), result("target.url", "skipped")])).toBe("ready_with_warnings")
+    // A check that did not run is never evidence: skipped is incomplete, unless the user assumed it.
+    expect(verdictOf([result("basic.mfa", "warn"), result("target.url", "skipped")])).toBe("incomplete")
+    expect(verdictOf([result("basic.mfa", "pass"), result("target.url", "skipped")])).toBe("incomplete")
+    expect(
+      verdictOf([
+        result("basic.mfa", "warn"),
+        { ...result("target.url", "skipped"), cause: { code: "assumed", message: "assumed" } }
+      ])
+    ).toBe("ready_with_warnings")
     expect(verdictOf([result("basic.mfa", "pass"), result("target.url", "not_applicable")])).toBe("ready")
     expect(verdictOf([result("basic.mfa", "pass")], true)).toBe("incomplete")
   })

@@ -5,7 +5,9 @@ import * as https from "node:https"
 import type { AddressInfo } from "node:net"
 import { startSimulator } from "@arlo-ready/simulator"
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest"
-import { type CheckId, runAudit } from "../src/index.js"
+import { FetchHttpClient } from "@effect/platform"
+import { Effect } from "effect"
+import { type CheckId, configFromOptions, HostResolver, runAudit, runEngine } from "../src/index.js"
 import { audit, byId, journalReaches, optionsFor, type Sim } from "./helpers.js"
 
 let sim: Sim
@@ -110,9 +112,26 @@ describe("target.reachable", () => {
     })
   })
 
-  it("a host that does not resolve: DNS, fail", async () => {
-    const r = await runAudit({ ...basicOnly(), baseUrl: "https://arlo-ready-no-such-host.invalid" })
+  const withResolver = (resolves: boolean, baseUrl: string) =>
+    Effect.runPromise(
+      runEngine(configFromOptions({ ...basicOnly(), baseUrl }), {}).pipe(
+        Effect.provideService(HostResolver, { resolves: () => Effect.succeed(resolves) }),
+        Effect.provide(FetchHttpClient.layer)
+      )
+    )
+
+  it("a host that does not resolve while other names do: DNS, fail (the name is wrong)", async () => {
+    const r = await withResolver(true, "https://arlo-ready-no-such-host.invalid")
     expect(byId(r)["target.reachable"]).toMatchObject({ status: "fail", cause: { code: "dns_not_found" } })
+    const p = await withResolver(true, "https://arlo-ready-no-such-platform.arlo.co")
+    expect(byId(p)["target.reachable"]?.summary).toMatch(/No platform named 'arlo-ready-no-such-platform'/)
+  })
+
+  it("no name resolves at all (not even arlo.co): the network is the cause, error, incomplete", async () => {
+    const r = await withResolver(false, "https://arlo-ready-no-such-platform.arlo.co")
+    expect(byId(r)["target.reachable"]).toMatchObject({ status: "error", cause: { code: "dns_unavailable" } })
+    expect(byId(r)["target.reachable"]?.remediation?.who).toBe("network-administrator")
+    expect(r.verdict).toBe("incomplete")
   })
 
   it("a certificate that does not verify: TLS, fail", async () => {

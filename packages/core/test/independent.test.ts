@@ -331,14 +331,17 @@ describe.each(independentServers)("$name", ({ name, start }) => {
 
   describe("unregistered redirect URI", () => {
     it("wire", () => expectWire("unregisteredRedirect", unregisteredRedirect))
-    it("audit: an error page without redirect, and the client authenticated: the redirect URI (inferred)", async () => {
+    it("audit: an error page without redirect, and the client authenticated: the redirect URI", async () => {
       const r = await auditOf(p, unregisteredRedirect)
+      // Confirmed where the page names a redirect-URI error code (oidc-provider: invalid_redirect_uri),
+      // inferred where only its words or the two probes together say so (oauth2-server: invalid_client).
+      const basis = name === "oidc-provider" ? "confirmed" : "inferred"
       expect(verdicts(r)).toMatchObject({
         "oauth.server": { status: "pass" },
         "oauth.client.registered": { status: "pass" },
         "oauth.client.secret": { status: "pass" },
         "oauth.client.approved": { status: "pass" },
-        "oauth.redirect-uri": { status: "fail", cause: "redirect_uri_not_registered", basis: "inferred" }
+        "oauth.redirect-uri": { status: "fail", cause: "redirect_uri_not_registered", basis }
       })
     })
   })

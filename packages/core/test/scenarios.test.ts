@@ -34,7 +34,7 @@ withScenario("ready", (sim) => {
     const c = byId(r)
     expect(c["roles.api-user"]?.basis).toBe("confirmed")
     expect(c["roles.administrator"]).toMatchObject({ basis: "confirmed", status: "pass" })
-    expect(c["oauth.server"]?.facts).toEqual({ discovery: true })
+    expect(c["oauth.server"]?.facts).toEqual({ discovery: true, signIn: "redirect", signInAt: "/acme/oauth/account/login" })
     // Shared probes happen once: one authenticated root GET for basic.* and roles.*, one authorize GET
     // for oauth.server/registered/approved/redirect-uri/scopes, one token POST for registered/approved/secret.
     const seen = sim()
@@ -50,7 +50,7 @@ withScenario("ready", (sim) => {
     dialect(sim(), { discovery: false })
     const r = await audit(sim(), optionsFor(sim()))
     expectOutcome(r, { notPass: [], na: ["roles.presenter-limits", "oauth.token"] })
-    expect(byId(r)["oauth.server"]?.facts).toEqual({ discovery: false })
+    expect(byId(r)["oauth.server"]?.facts).toMatchObject({ discovery: false, signIn: "redirect" })
     dialect(sim(), { discovery: true })
   })
 })

@@ -19,24 +19,47 @@ import {
 } from "../internal/check.js"
 import { echo, withoutUserinfo } from "../internal/echo.js"
 import { type Fetched, get, oauthUrl, resourcesUrl } from "../internal/probes.js"
+import {
+  aboutApproval,
+  aboutRedirectUri,
+  challengeError,
+  clientCodes,
+  readErrorWords,
+  redirectCodes
+} from "../internal/protocol.js"
+import { type Door, plainDoor } from "../internal/untrusted.js"
 import type { Exchange, Remediation } from "../Report.js"
 import { itemLinks, parseXml } from "../Xml.js"
 
-const noOAuth = (c: AuditConfig) => (c.oauth ? undefined : "No OAuth client was given (client id).")
+const noOAuth = (c: AuditConfig) => (c.oauth?.clientId ? undefined : "No OAuth client was given (client id).")
 
-const oauthOf = (ctx: Pick<CheckContext, "config">): OAuthClient => ctx.config.oauth!
+/** The OAuth client of a check that applies only with one (see {@link noOAuth}). */
+type Client = OAuthClient & { readonly clientId: string }
+
+const oauthOf = (ctx: Pick<CheckContext, "config">): Client => ctx.config.oauth as Client
 
 const randomToken = () => globalThis.crypto.randomUUID().replace(/-/g, "")
 
 const developerPortal = "the OAuth clients section of Arlo's developer portal (developer.arlo.co)"
 
 // ---------------------------------------------------------------------------------------------------
-// The authorize probe
+// The authorize probe (RFC 6749 §4.1.1, §4.1.2.1)
 
-/** How the authorize endpoint answered. */
+/** How the authorize endpoint answered. Every string in a view came through the audit's door. */
 export type AuthorizeView =
-  /** Sent on to sign-in: the client is known and the redirect URI registered. */
-  | { readonly _tag: "signin"; readonly res: ArloResponse }
+  /**
+   * The server moved on to the resource owner (RFC 6749 §4.1.1): a redirect anywhere but the redirect
+   * URI (a sign-in or interaction page, on any origin, with any 3xx), a sign-in page rendered at once, or
+   * a code sent straight to the redirect URI by a server that skips sign-in. So far, client id and
+   * redirect URI were accepted.
+   */
+  | {
+      readonly _tag: "signin"
+      readonly res: ArloResponse
+      readonly how: "redirect" | "page" | "code"
+      /** Where it went (origin when another, and path), for the report. */
+      readonly where: string
+    }
   /** Redirected back to the redirect URI with an RFC 6749 error (e.g. invalid_scope): client and URI known. */
   | {
       readonly _tag: "redirect_error"
@@ -44,12 +67,14 @@ export type AuthorizeView =
       readonly error: string
       readonly description: string
     }
-  /** An error page (no redirect: the redirect URI could not be trusted). */
+  /** An error shown without redirecting (§4.1.2.1): the client id or the redirect URI was not trusted. */
   | {
       readonly _tag: "error_page"
       readonly res: ArloResponse
       readonly error: string | null
       readonly description: string
+      /** The page's own words about the refusal (capped), when it has any. */
+      readonly words: string
       readonly aboutRedirect: boolean
       readonly aboutApproval: boolean
     }
@@ -57,126 +82,112 @@ export type AuthorizeView =
   | { readonly _tag: "unexpected"; readonly res: ArloResponse; readonly why: string }
   | { readonly _tag: "failed"; readonly failure: HttpFailure }
 
-const rfcErrors = [
-  "unauthorized_client",
-  "invalid_client",
-  "invalid_request",
-  "access_denied",
-  "unsupported_response_type",
-  "invalid_scope",
-  "server_error",
-  "temporarily_unavailable"
-]
-
-const htmlText = (s: string) =>
-  s
-    .replace(/<[^>]*>/g, " ")
-    .replace(/&lt;/g, "<")
-    .replace(/&gt;/g, ">")
-    .replace(/&quot;/g, '"')
-    .replace(/&#0?39;|&apos;/g, "'")
-    .replace(/&amp;/g, "&")
-    .replace(/\s+/g, " ")
-    .trim()
-
-const byClass = (body: string, cls: string): string | null => {
-  const m = new RegExp(`<[a-z0-9]+[^>]*class=["'][^"']*\\b${cls}\\b[^"']*["'][^>]*>([\\s\\S]*?)</`, "i").exec(body)
-  return m ? htmlText(m[1]!) : null
-}
-
 const sameTarget = (a: URL, b: URL) =>
   a.origin === b.origin && a.pathname.replace(/\/$/, "") === b.pathname.replace(/\/$/, "")
 
-/**
- * Whether a redirect goes to the platform's sign-in page: on the authorize URL's origin, not the
- * authorize URL itself, and a sign-in route (`…/account/login`, or a `signin` parameter).
- */
-export const isSignInRedirect = (loc: URL, from: URL): boolean =>
-  loc.origin === from.origin &&
-  !sameTarget(loc, from) &&
-  (/\/account\/login\/?$/i.test(loc.pathname) || loc.searchParams.has("signin"))
+const parseUrl = (raw: string, base?: string): URL | null => {
+  try {
+    return new URL(raw, base)
+  } catch {
+    return null
+  }
+}
 
-/** Reads the authorize endpoint's answer. */
-export const classifyAuthorize = (fetched: Fetched, redirectUri: string | null): AuthorizeView => {
+/** Where a redirect went, as the report shows it: the path on the same origin, else origin and path. */
+const whereOf = (loc: URL, from: URL | null): string =>
+  from && loc.origin === from.origin ? loc.pathname : `${loc.origin}${loc.pathname}`
+
+/** Whether a 200 page is a sign-in (interaction) page rendered in place: it holds a form or a password field. */
+const isSignInPage = (body: string): boolean => {
+  const head = body.slice(0, 256 * 1024).toLowerCase()
+  return head.includes("<form") || /type\s*=\s*["']?password/.test(head)
+}
+
+/**
+ * Reads the authorize endpoint's answer by RFC 6749 alone: a redirect to the redirect URI carries an
+ * error (or a code); a redirect anywhere else is the server moving on to sign-in, whatever its path or
+ * origin; an answer that does not redirect is either a sign-in page rendered in place or an error page
+ * (the client id or the redirect URI could not be trusted), read in any shape for its code and words.
+ */
+export const classifyAuthorize = (
+  fetched: Fetched,
+  redirectUri: string | null,
+  door: Door = plainDoor
+): AuthorizeView => {
   if (Either.isLeft(fetched)) return { _tag: "failed", failure: fetched.left }
   const res = fetched.right
   const location = res.headers.location
+  const from = parseUrl(res.url)
   if (res.status >= 300 && res.status < 400 && location) {
-    let loc: URL
-    try {
-      loc = new URL(location, res.url)
-    } catch {
-      return { _tag: "unexpected", res, why: "a redirect to an unreadable location" }
-    }
-    let redirect: URL | null = null
-    try {
-      redirect = redirectUri ? new URL(redirectUri) : null
-    } catch {
-      redirect = null
-    }
+    const loc = parseUrl(location, res.url)
+    if (!loc) return { _tag: "unexpected", res, why: "a redirect to an unreadable location" }
+    const redirect = redirectUri ? parseUrl(redirectUri) : null
     if (redirect && sameTarget(loc, redirect)) {
       const error = loc.searchParams.get("error")
       if (error)
-        return { _tag: "redirect_error", res, error, description: loc.searchParams.get("error_description") ?? "" }
-      return { _tag: "unexpected", res, why: "a redirect to the redirect URI without sign-in" }
+        return {
+          _tag: "redirect_error",
+          res,
+          error: door(error),
+          description: door(loc.searchParams.get("error_description") ?? "")
+        }
+      if (loc.searchParams.has("code")) return { _tag: "signin", res, how: "code", where: door(whereOf(loc, from)) }
+      return { _tag: "unexpected", res, why: "a redirect to the redirect URI with neither a code nor an error" }
     }
-    let from: URL | null
-    try {
-      from = new URL(res.url)
-    } catch {
-      from = null
-    }
-    if (from && isSignInRedirect(loc, from)) return { _tag: "signin", res }
-    if (from && sameTarget(loc, from))
-      return { _tag: "unexpected", res, why: `a redirect (${res.status}) back to the authorize endpoint itself` }
-    return { _tag: "unexpected", res, why: `a redirect (${res.status}) that does not lead to a sign-in page` }
+    if (from && loc.href === from.href)
+      return { _tag: "unexpected", res, why: `a redirect (${res.status}) to the authorize request itself` }
+    return { _tag: "signin", res, how: "redirect", where: door(whereOf(loc, from)) }
   }
-  if (res.status === 404) return { _tag: "not_found", res }
   if (res.status >= 500) return { _tag: "unexpected", res, why: `the authorize endpoint answered ${res.status}` }
-  const text = htmlText(res.body)
-  const code = byClass(res.body, "error-code") ?? rfcErrors.find((e) => text.includes(e)) ?? null
-  const description = byClass(res.body, "error-description") ?? ""
-  if (res.status >= 400 || code !== null) {
-    const error = code && rfcErrors.includes(code) ? code : code
+  const w = readErrorWords(res.body, res.headers["content-type"] ?? "")
+  if (res.status === 200 && w.error === null) {
+    if (isSignInPage(res.body)) return { _tag: "signin", res, how: "page", where: door(from?.pathname ?? "") }
+    return { _tag: "unexpected", res, why: "a 200 page that is neither a sign-in page nor names an error" }
+  }
+  if (res.status === 404 && w.error === null) return { _tag: "not_found", res }
+  if (res.status >= 400 || w.error !== null) {
     return {
       _tag: "error_page",
       res,
-      error,
-      description,
-      aboutRedirect: /redirect/i.test(`${error ?? ""} ${description}`),
-      aboutApproval: /approv/i.test(description)
+      error: w.error === null ? null : door(w.error),
+      description: door(w.description),
+      words: door(w.description || w.text),
+      aboutRedirect: aboutRedirectUri(w),
+      aboutApproval: aboutApproval(w)
     }
   }
-  // A page that neither sends on to sign-in nor names an error: a maintenance page, garbage…
   return {
     _tag: "unexpected",
     res,
-    why: `a ${res.status} page that neither redirects to sign-in nor names an error`
+    why: `a ${res.status} answer that neither redirects nor names an error`
   }
 }
 
 export const authorizeProbe = (ctx: CheckContext): Effect.Effect<AuthorizeView> => {
   const o = oauthOf(ctx)
-  return ctx
-    .shared("oauth.authorize", () => {
-      const q = new URLSearchParams({ client_id: o.clientId, response_type: "code", scope: o.scopes.join(" ") })
-      if (o.redirectUri) q.set("redirect_uri", o.redirectUri)
-      q.set("state", randomToken())
-      return Effect.either(
-        ctx.http.request({
-          method: "GET",
-          url: `${oauthUrl(ctx, "connect/authorize")}?${q.toString().replace(/\+/g, "%20")}`,
-          auth: { _tag: "none" },
-          accept: "text/html",
-          redirects: "manual"
-        })
-      )
-    })
-    .pipe(Effect.map((f) => classifyAuthorize(f, o.redirectUri)))
+  // Classified once per audit, however many checks read it.
+  return ctx.shared("oauth.authorize.view", () =>
+    ctx
+      .shared("oauth.authorize", () => {
+        const q = new URLSearchParams({ client_id: o.clientId, response_type: "code", scope: o.scopes.join(" ") })
+        if (o.redirectUri) q.set("redirect_uri", o.redirectUri)
+        q.set("state", randomToken())
+        return Effect.either(
+          ctx.http.request({
+            method: "GET",
+            url: `${oauthUrl(ctx, "connect/authorize")}?${q.toString().replace(/\+/g, "%20")}`,
+            auth: { _tag: "none" },
+            accept: "text/html",
+            redirects: "manual"
+          })
+        )
+      })
+      .pipe(Effect.map((f) => classifyAuthorize(f, o.redirectUri, ctx.http.untrusted)))
+  )
 }
 
 // ---------------------------------------------------------------------------------------------------
-// The token probe (a deliberately invalid authorization code)
+// The token probe (a deliberately invalid authorization code; RFC 6749 §5.2)
 
 export type TokenView =
   /** The client authenticated; the code was (rightly) refused. Nothing was issued. */
@@ -188,51 +199,52 @@ export type TokenView =
   /** No probe: no client secret to authenticate with. */
   | { readonly _tag: "not_sent" }
 
-const jsonError = (body: string): { error: string | null; description: string } => {
-  try {
-    const j = JSON.parse(body) as { error?: unknown; error_description?: unknown }
-    return {
-      error: typeof j.error === "string" ? j.error : null,
-      description: typeof j.error_description === "string" ? j.error_description : ""
-    }
-  } catch {
-    return { error: null, description: "" }
-  }
-}
-
-export const classifyToken = (fetched: Fetched): TokenView => {
+/**
+ * Reads the token endpoint's error (RFC 6749 §5.2) from any body shape, or from the challenge of a 401
+ * (client authentication failed: `invalid_client` whether or not the body says so).
+ */
+export const classifyToken = (fetched: Fetched, door: Door = plainDoor): TokenView => {
   if (Either.isLeft(fetched)) return { _tag: "failed", failure: fetched.left }
   const res = fetched.right
-  const { error, description } = jsonError(res.body)
-  const e = error ?? (res.status === 401 ? "invalid_client" : null)
+  const w = readErrorWords(res.body, res.headers["content-type"] ?? "")
+  const challenged = challengeError(res.headers["www-authenticate"] ?? "")
+  const e = w.error ?? challenged ?? (res.status === 401 ? "invalid_client" : null)
   if (e === "invalid_grant") return { _tag: "invalid_grant", res }
-  if (e === "invalid_client") return { _tag: "invalid_client", res }
-  if (e === "unauthorized_client") return { _tag: "unauthorized_client", res, description }
-  return { _tag: "other", res, error: e }
+  if (e !== null && clientCodes.has(e)) return { _tag: "invalid_client", res }
+  if (e === "unauthorized_client") return { _tag: "unauthorized_client", res, description: door(w.description) }
+  return { _tag: "other", res, error: e === null ? null : door(e) }
+}
+
+const jsonError = (body: string): { error: string | null } => {
+  const w = readErrorWords(body, "application/json")
+  return { error: w.error }
 }
 
 export const tokenProbe = (ctx: CheckContext): Effect.Effect<TokenView> => {
   const o = oauthOf(ctx)
   if (o.clientSecret === null) return Effect.succeed({ _tag: "not_sent" })
-  return ctx
-    .shared("oauth.token-probe", () =>
-      Effect.either(
-        ctx.http.request({
-          method: "POST",
-          kind: "token-probe",
-          url: oauthUrl(ctx, "connect/token"),
-          auth: { _tag: "client", clientId: o.clientId, clientSecret: o.clientSecret },
-          accept: "application/json",
-          redirects: "manual",
-          form: [
-            ["grant_type", "authorization_code"],
-            ["code", `arlo-ready-invalid-${randomToken()}`],
-            ...(o.redirectUri ? ([["redirect_uri", o.redirectUri]] as const) : [])
-          ]
-        })
+  const secret = o.clientSecret
+  return ctx.shared("oauth.token-probe.view", () =>
+    ctx
+      .shared("oauth.token-probe", () =>
+        Effect.either(
+          ctx.http.request({
+            method: "POST",
+            kind: "token-probe",
+            url: oauthUrl(ctx, "connect/token"),
+            auth: { _tag: "client", clientId: o.clientId, clientSecret: secret },
+            accept: "application/json",
+            redirects: "manual",
+            form: [
+              ["grant_type", "authorization_code"],
+              ["code", `arlo-ready-invalid-${randomToken()}`],
+              ...(o.redirectUri ? ([["redirect_uri", o.redirectUri]] as const) : [])
+            ]
+          })
+        )
       )
-    )
-    .pipe(Effect.map(classifyToken))
+      .pipe(Effect.map((f) => classifyToken(f, ctx.http.untrusted)))
+  )
 }
 
 // ---------------------------------------------------------------------------------------------------
@@ -242,6 +254,13 @@ const ex = (v: AuthorizeView | TokenView): ReadonlyArray<Exchange> =>
   "res" in v ? v.res.exchanges : v._tag === "failed" ? v.failure.exchanges : []
 
 const tokenAuthenticated = (t: TokenView) => t._tag === "invalid_grant" || t._tag === "unauthorized_client"
+
+/** Whether an error page's code names the client as what was refused. */
+const pageNamesClient = (a: Extract<AuthorizeView, { _tag: "error_page" }>) =>
+  a.error !== null && (clientCodes.has(a.error) || a.error === "unauthorized_client")
+
+/** Server words quoted in one of our sentences (they came through the door: capped, one line, scrubbed). */
+const quote = (words: string) => `"${words}"`
 const approvalRequest = (clientId: string): Remediation => ({
   steps: [
     `Email apisupport@arlo.co to request approval of the OAuth client ${clientId} (give its name and the platform).`,
@@ -252,15 +271,16 @@ const approvalRequest = (clientId: string): Remediation => ({
 })
 
 /** oauth.client.registered */
-export const diagnoseRegistered = (a: AuthorizeView, t: TokenView, o: OAuthClient): Outcome => {
+export const diagnoseRegistered = (a: AuthorizeView, t: TokenView, o: Client): Outcome => {
   const evidence = [...ex(a), ...ex(t)]
   if (tokenAuthenticated(t)) {
     return pass(`The platform knows the client ${o.clientId}: the token endpoint authenticated it.`, { evidence })
   }
   if (a._tag === "signin" || a._tag === "redirect_error") {
-    return pass(`The platform knows the client ${o.clientId}: the authorize endpoint sent it on to sign-in.`, {
-      evidence
-    })
+    return pass(
+      `The platform knows the client ${o.clientId}: the authorize endpoint ${a._tag === "signin" ? "moved on to sign-in" : "answered on the redirect URI"}.`,
+      { evidence }
+    )
   }
   if (a._tag === "error_page" && a.aboutApproval) {
     return pass(`The platform knows the client ${o.clientId} (the authorize endpoint says it is not approved).`, {
@@ -273,14 +293,40 @@ export const diagnoseRegistered = (a: AuthorizeView, t: TokenView, o: OAuthClien
       { evidence }
     )
   }
+  if (a._tag === "error_page" && t._tag !== "invalid_client" && !pageNamesClient(a)) {
+    // RFC 6749 §4.1.2.1: a page without a redirect means the client id or the redirect URI was not
+    // trusted; without the token endpoint's word on the client, the two cannot be told apart.
+    return {
+      status: "fail",
+      summary: `The authorize endpoint refused the client ${o.clientId} or its redirect URI with an error page.`,
+      cause: {
+        code: "client_or_redirect_refused",
+        message: `the authorize endpoint answered ${a.res.status} without redirecting${a.words ? `: ${quote(a.words)}` : ""}`,
+        possibilities: [
+          "the client id is wrong, or the client is registered for another platform",
+          "the redirect URI is not registered for the client",
+          "the client is registered but Arlo has not approved it yet"
+        ]
+      },
+      basis: "inferred",
+      evidence,
+      remediation: {
+        steps: [
+          `Check the client id and its registered redirect URIs in ${developerPortal}.`,
+          "Give the client secret too (ARLO_CLIENT_SECRET): the token endpoint then tells an unknown client from a wrong redirect URI."
+        ],
+        who: "developer",
+        recheck: recheck("oauth.client.registered")
+      }
+    }
+  }
   if (a._tag === "error_page" && (t._tag === "invalid_client" || t._tag === "not_sent" || t._tag === "failed")) {
     return {
       status: "fail",
       summary: `The platform does not recognise the client ${o.clientId}${a.error ? ` (${a.error})` : ""}.`,
       cause: {
         code: "client_not_recognised",
-        message:
-          "the authorize endpoint showed its unknown-client error page and the token endpoint refused the client; the platform does not say whether the client is unknown or not yet approved",
+        message: `the authorize endpoint showed an error page${a.words ? ` (${quote(a.words)})` : ""}${t._tag === "invalid_client" ? " and the token endpoint refused the client" : ""}; the platform does not say whether the client is unknown or not yet approved`,
         possibilities: [
           "the client id is wrong, or the client is registered for another platform",
           "the client is registered but Arlo has not approved it yet (this platform answers the same way)",
@@ -317,7 +363,7 @@ export const diagnoseRegistered = (a: AuthorizeView, t: TokenView, o: OAuthClien
 }
 
 /** oauth.client.approved (runs once the client is known). */
-export const diagnoseApproved = (a: AuthorizeView, t: TokenView, o: OAuthClient): Outcome => {
+export const diagnoseApproved = (a: AuthorizeView, t: TokenView, o: Client): Outcome => {
   const evidence = [...ex(a), ...ex(t)]
   if (t._tag === "invalid_grant") {
     return pass("Arlo has approved the client: the token endpoint accepted it and refused only the (invalid) code.", {
@@ -366,7 +412,7 @@ export const diagnoseApproved = (a: AuthorizeView, t: TokenView, o: OAuthClient)
 }
 
 /** oauth.client.secret (runs once the client is known). */
-export const diagnoseSecret = (t: TokenView, o: OAuthClient): Outcome => {
+export const diagnoseSecret = (t: TokenView, o: Client): Outcome => {
   const evidence = ex(t)
   if (t._tag === "not_sent") {
     return {
@@ -445,9 +491,14 @@ export const redirectUriProblem = (redirectUri: string | null): { code: string; 
   }
 }
 
-/** oauth.redirect-uri (runs once the client is known). */
-export const diagnoseRedirectUri = (a: AuthorizeView, o: OAuthClient): Outcome => {
-  const evidence = ex(a)
+/**
+ * oauth.redirect-uri (runs once the client is known). RFC 6749 §4.1.2.1: an authorize request that is
+ * answered with an error page instead of a redirect had its client id or its redirect URI distrusted;
+ * when the token endpoint has shown the client is registered and its secret right, the redirect URI is
+ * left (inferred), whatever the page's markup.
+ */
+export const diagnoseRedirectUri = (a: AuthorizeView, t: TokenView, o: Client): Outcome => {
+  const evidence = [...ex(a), ...ex(t)]
   const problem = redirectUriProblem(o.redirectUri)
   if (problem) {
     return {
@@ -472,26 +523,40 @@ export const diagnoseRedirectUri = (a: AuthorizeView, o: OAuthClient): Outcome =
       { evidence }
     )
   }
-  if (a._tag === "error_page" && a.aboutRedirect) {
-    return {
-      status: "fail",
-      summary: "The redirect URI is not registered for the client.",
-      cause: {
-        code: "redirect_uri_not_registered",
-        message: `the authorize endpoint refused it (${a.error ?? "error page"}${a.description ? `: ${a.description}` : ""})`
-      },
-      evidence,
-      remediation: {
-        steps: [
-          `Add ${echo(withoutUserinfo(o.redirectUri ?? ""))} to the client's redirect URIs in ${developerPortal}, or give the one registered there.`,
-          "Redirect URIs must match exactly (scheme, host, port, path)."
-        ],
-        who: "developer",
-        recheck: recheck("oauth.redirect-uri")
-      }
+  const notRegistered = (basis: "confirmed" | "inferred", message: string): Outcome => ({
+    status: "fail",
+    summary: "The redirect URI is not registered for the client.",
+    cause: { code: "redirect_uri_not_registered", message },
+    basis,
+    evidence,
+    remediation: {
+      steps: [
+        `Add ${echo(withoutUserinfo(o.redirectUri ?? ""))} to the client's redirect URIs in ${developerPortal}, or give the one registered there.`,
+        "Redirect URIs must match exactly (scheme, host, port, path)."
+      ],
+      who: "developer",
+      recheck: recheck("oauth.redirect-uri")
     }
+  })
+  const pageWords = (p: Extract<AuthorizeView, { _tag: "error_page" }>) =>
+    p.words ? `: ${quote(p.words)}` : p.error ? ` (${p.error})` : " (no words on the page)"
+  if (
+    a._tag === "error_page" &&
+    !a.aboutApproval &&
+    t._tag !== "unauthorized_client" &&
+    (a.aboutRedirect || t._tag === "invalid_grant")
+  ) {
+    // Confirmed when the page names a redirect-URI error code; inferred from its words, or from the two
+    // probes together (the token endpoint authenticated the client, so only the redirect URI is left).
+    const named = a.error !== null && redirectCodes.has(a.error)
+    return notRegistered(
+      named ? "confirmed" : "inferred",
+      a.aboutRedirect
+        ? `the authorize endpoint refused it with an error page instead of redirecting${pageWords(a)}`
+        : `the token endpoint shows the client is registered and its secret right, and the authorize endpoint answered ${a.res.status} with an error page instead of redirecting: by RFC 6749 §4.1.2.1 only the redirect URI is left${pageWords(a)}`
+    )
   }
-  if (a._tag === "error_page" && a.aboutApproval) {
+  if (a._tag === "error_page" && (a.aboutApproval || t._tag === "unauthorized_client")) {
     return {
       status: "skipped",
       summary: "The redirect URI could not be tested while the client is not approved.",
@@ -561,14 +626,24 @@ export const oauthServer: CheckSpec = {
       const d = readDiscovery(discovery)
       const dEvidence = Either.isRight(discovery) ? discovery.right.exchanges : discovery.left.exchanges
       const evidence = [...dEvidence, ...ex(a)]
-      const facts =
-        d._tag === "unreadable" ? { discovery: false, discoveryUnread: true } : { discovery: d._tag === "published" }
+      const facts = {
+        ...(d._tag === "unreadable" ? { discovery: false, discoveryUnread: true } : { discovery: d._tag === "published" }),
+        ...(a._tag === "signin" ? { signIn: a.how, signInAt: a.where } : {})
+      }
       switch (a._tag) {
         case "signin":
         case "redirect_error":
         case "error_page":
           return pass(
             `The OAuth authorize endpoint answers${
+              a._tag === "signin"
+                ? a.how === "redirect"
+                  ? ` (it moved on to sign-in: ${a.res.status} to ${a.where})`
+                  : a.how === "page"
+                    ? " (with a sign-in page)"
+                    : " (it sent a code to the redirect URI without sign-in)"
+                : ""
+            }${
               d._tag === "published"
                 ? "; the discovery document is published"
                 : d._tag === "absent"
@@ -608,7 +683,7 @@ export const oauthServer: CheckSpec = {
 /** A check decided from both client probes (authorize and the invalid-code token request) together. */
 const fromBothProbes = (
   id: CheckSpec["id"],
-  diagnose: (a: AuthorizeView, t: TokenView, o: OAuthClient) => Outcome
+  diagnose: (a: AuthorizeView, t: TokenView, o: Client) => Outcome
 ): CheckSpec => ({
   id,
   notApplicable: noOAuth,
@@ -628,11 +703,7 @@ export const oauthSecret: CheckSpec = {
   run: (ctx) => Effect.map(tokenProbe(ctx), (t) => diagnoseSecret(t, oauthOf(ctx)))
 }
 
-export const oauthRedirectUri: CheckSpec = {
-  id: "oauth.redirect-uri",
-  notApplicable: noOAuth,
-  run: (ctx) => Effect.map(authorizeProbe(ctx), (a) => diagnoseRedirectUri(a, oauthOf(ctx)))
-}
+export const oauthRedirectUri: CheckSpec = fromBothProbes("oauth.redirect-uri", diagnoseRedirectUri)
 
 // ---------------------------------------------------------------------------------------------------
 // Scopes (static, plus the authorize endpoint's verdict when it ran)
@@ -661,7 +732,7 @@ export const knownScopes: ReadonlySet<string> = new Set([
 ])
 
 /** The static scope rules. */
-export const diagnoseScopes = (o: OAuthClient): Outcome => {
+export const diagnoseScopes = (o: Client): Outcome => {
   const s = new Set(o.scopes)
   const list = o.scopes.join(" ")
   const remediation = (code: string): Remediation => ({
@@ -781,6 +852,7 @@ export const accessTokenProbe = (ctx: CheckContext): Effect.Effect<AccessTokenVi
     })
   }
   const refreshToken = o.refreshToken
+  const clientId = o.clientId ?? ""
   return ctx.shared("oauth.refresh", () =>
     Effect.gen(function* () {
       const fetched = yield* Effect.either(
@@ -788,7 +860,7 @@ export const accessTokenProbe = (ctx: CheckContext): Effect.Effect<AccessTokenVi
           method: "POST",
           kind: "token-refresh",
           url: oauthUrl(ctx, "connect/token"),
-          auth: { _tag: "client", clientId: o.clientId, clientSecret: o.clientSecret },
+          auth: { _tag: "client", clientId, clientSecret: o.clientSecret },
           accept: "application/json",
           redirects: "manual",
           form: [
@@ -830,8 +902,7 @@ export const bearerAuth = (ctx: CheckContext): Effect.Effect<Option.Option<Auth>
 export const userinfo = (ctx: CheckContext, auth: Auth): Effect.Effect<Fetched> =>
   get(ctx, oauthUrl(ctx, "connect/userinfo"), auth, "application/json")
 
-const bearerError = (res: ArloResponse) =>
-  /error="?([a-z_]+)"?/i.exec(res.headers["www-authenticate"] ?? "")?.[1] ?? null
+const bearerError = (res: ArloResponse) => challengeError(res.headers["www-authenticate"] ?? "")
 
 export const oauthToken: CheckSpec = {
   id: "oauth.token",

@@ -46,7 +46,8 @@ export const policyRateLimit: CheckSpec = {
           ? `; the platform reported ${r.lowestRemaining}${r.limit !== null ? ` of ${r.limit}` : ""} requests left at the lowest`
           : ""
       const facts = {
-        requests: s.requests,
+        requests: ctx.priorRequests + s.requests,
+        ...(ctx.priorRequests > 0 ? { rerunRequests: s.requests } : {}),
         met429: r.met,
         honoured: r.honoured,
         lowestRemaining: r.lowestRemaining,
@@ -84,7 +85,7 @@ export const policyRateLimit: CheckSpec = {
         } satisfies Outcome
       }
       return pass(
-        `No 429 in the audit's ${s.requests} request(s)${headroom || "; the platform reported no remaining-quota figures"}.`,
+        `No 429 in the ${ctx.priorRequests > 0 ? `re-run's ${s.requests} request(s) (the audit's ${ctx.priorRequests + s.requests} in all)` : `audit's ${s.requests} request(s)`}${headroom || "; the platform reported no remaining-quota figures"}.`,
         {
           facts
         }

@@ -6,7 +6,10 @@ import type { ArloResponse } from "../ArloHttp.js"
 import { isLoopbackHost, resourcesPath, validateBaseUrl } from "../Config.js"
 import { type CheckSpec, fromFailure, type Outcome, pass, recheck, unexpectedCause } from "../internal/check.js"
 import { get, resourcesUrl } from "../internal/probes.js"
+import { HostResolver, referenceHost } from "../internal/resolver.js"
 import type { Exchange } from "../Report.js"
+import { isChallenge } from "../internal/protocol.js"
+import { type Door, plainDoor } from "../internal/untrusted.js"
 import { apiException, parseXml } from "../Xml.js"
 
 export const targetUrl: CheckSpec = {
@@ -55,7 +58,12 @@ const originOf = (href: string, base: string) => {
 const isArloHost = (baseUrl: string) => /(^|\.)arlo\.co$/i.test(originOf(baseUrl, "https://invalid.invalid"))
 
 /** Reads the unauthenticated answer of the root collection: does it look like Arlo's Auth API? */
-export const diagnoseReachable = (baseUrl: string, platform: string | null, res: ArloResponse): Outcome => {
+export const diagnoseReachable = (
+  baseUrl: string,
+  platform: string | null,
+  res: ArloResponse,
+  door: Door = plainDoor
+): Outcome => {
   const evidence = res.exchanges
   const ct = (res.headers["content-type"] ?? "").toLowerCase()
   const challenge = res.headers["www-authenticate"] ?? ""
@@ -79,13 +87,33 @@ export const diagnoseReachable = (baseUrl: string, platform: string | null, res:
     }
   })
   if (res.status === 401) {
-    if (/^\s*(basic|bearer)\b/i.test(challenge) || ex) {
+    // RFC 9110 §11.6.1: a 401 must carry a challenge. Without one, something at the exact Auth API path
+    // still demanded credentials (a gateway in front, often): reachable, with a warning, and the
+    // credential checks decide the rest.
+    if (isChallenge(challenge) || ex) {
       return pass(
-        `Arlo's Auth API answers at ${baseUrl}${path}: it asks for credentials (401${/basic/i.test(challenge) ? ", WWW-Authenticate: Basic" : ""}).`,
-        { evidence, facts: { status: 401, challenge: challenge || null } }
+        `Arlo's Auth API answers at ${baseUrl}${path}: it asks for credentials (401${/^\s*basic\b/i.test(challenge) ? ", WWW-Authenticate: Basic" : challenge ? ", with a challenge" : ""}).`,
+        { evidence, facts: { status: 401, challenge: challenge ? door(challenge) : null } }
       )
     }
-    return notArlo("a 401 without an authentication challenge or an ApiException body")
+    return {
+      status: "warn",
+      summary: `Something at ${baseUrl}${path} asks for credentials (401) but sends no WWW-Authenticate challenge, as HTTP requires: a gateway in front of the API, presumably.`,
+      cause: {
+        code: "challenge_missing",
+        message: `a 401${ct ? ` (${door(ct)})` : ""} without a WWW-Authenticate challenge at the Auth API path`
+      },
+      evidence,
+      facts: { status: 401, challenge: null },
+      remediation: {
+        steps: [
+          "Nothing to fix for the audit: the credential checks below say whether the credentials work.",
+          "If they fail although the credentials are right, check what answers in front of the platform (proxy, gateway)."
+        ],
+        who: "you",
+        recheck: recheck("target.reachable")
+      }
+    }
   }
   if (res.status >= 300 && res.status < 400) {
     const loc = res.headers.location
@@ -139,7 +167,7 @@ export const diagnoseReachable = (baseUrl: string, platform: string | null, res:
   }
   if (ct.includes("html")) return notArlo(`an HTML page (${res.status}) where XML was expected`)
   if (res.status === 200 && Either.isLeft(doc)) return notArlo("a 200 whose body is not XML")
-  return notArlo(`status ${res.status}${ex ? ` (${ex.code})` : ""} where a 401 asking for credentials was expected`)
+  return notArlo(`status ${res.status}${ex ? ` (${door(ex.code)})` : ""} where a 401 asking for credentials was expected`)
 }
 
 /** A DNS miss: for `NAME.arlo.co` targets, the platform name is wrong. */
@@ -172,19 +200,41 @@ export const dnsNotFound = (host: string, evidence: ReadonlyArray<Exchange>): Ou
   }
 }
 
+/** No name resolves, not even {@link referenceHost}: the network, not the name, is the cause. */
+export const noDns = (host: string, evidence: ReadonlyArray<Exchange>): Outcome => ({
+  status: "error",
+  summary: `${host} does not resolve, and neither does ${referenceHost}: this machine cannot resolve names, so the target could not be tested.`,
+  cause: {
+    code: "dns_unavailable",
+    message: `no name resolves (${host}, ${referenceHost}): DNS is not reachable from this machine`
+  },
+  evidence,
+  remediation: {
+    steps: [
+      "Check this machine's network: DNS servers, VPN, or a proxy that must be used to reach the internet.",
+      "Re-run once names resolve (e.g. nslookup arlo.co)."
+    ],
+    who: "network-administrator",
+    recheck: recheck("target.reachable")
+  }
+})
+
 export const targetReachable: CheckSpec = {
   id: "target.reachable",
   run: (ctx) =>
     Effect.gen(function* () {
       const { baseUrl, platform } = ctx.config
       const fetched = yield* get(ctx, resourcesUrl(ctx), { _tag: "none" })
-      if (Either.isRight(fetched)) return diagnoseReachable(baseUrl, platform, fetched.right)
+      if (Either.isRight(fetched)) return diagnoseReachable(baseUrl, platform, fetched.right, ctx.http.untrusted)
       const f = fetched.left
       const host = new URL(baseUrl).hostname
       const evidence = f.exchanges
       switch (f.code) {
-        case "dns_not_found":
-          return dnsNotFound(host, f.exchanges)
+        case "dns_not_found": {
+          const resolver = yield* HostResolver
+          const dnsWorks = yield* resolver.resolves(referenceHost)
+          return dnsWorks ? dnsNotFound(host, f.exchanges) : noDns(host, f.exchanges)
+        }
         case "connection_refused":
           return {
             status: "fail",

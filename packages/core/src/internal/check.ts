@@ -22,6 +22,8 @@ export interface CheckContext {
   readonly http: ArloHttpService
   /** Memoises an effect for the rest of the audit: the first caller starts it, every caller shares it. */
   readonly shared: <A>(key: string, make: () => Effect.Effect<A>) => Effect.Effect<A>
+  /** In a re-run, the requests the earlier run made (the report counts both). */
+  readonly priorRequests: number
   /** A settled prerequisite (from `needs`/`needsAny`), when it was part of this run or given. */
   readonly prerequisite: (id: CheckId) => CheckResult | undefined
   /** Waits for another check of this run to settle without depending on it; none when it is not in the run. */

@@ -6,6 +6,8 @@ import { Effect, Either } from "effect"
 import type { ArloResponse, Auth, HttpFailure } from "../ArloHttp.js"
 import { resourcesPath } from "../Config.js"
 import { apiException, parseXml, type XmlElement } from "../Xml.js"
+import { readErrorWords } from "./protocol.js"
+import { type Door, plainDoor } from "./untrusted.js"
 import type { CheckContext } from "./check.js"
 
 export type Fetched = Either.Either<ArloResponse, HttpFailure>
@@ -51,34 +53,41 @@ export type BasicSignIn =
 const mfaWords = /\bmfa\b|multi[- ]?factor|two[- ]?factor|2fa/i
 const lockWords = /\block(ed|out)\b|locked out|account is locked/i
 
-/** Classifies the answer to an authenticated Basic request (the 401/403 classifier). */
-export const classifyBasicSignIn = (fetched: Fetched): BasicSignIn => {
+/**
+ * Classifies the answer to an authenticated Basic request (the 401/403 classifier). The platform's own
+ * words come before the status: a 401 or a 403 whose message names MFA (or a lock) says so, whichever
+ * status the platform chose; a 401 and a 403 that say nothing are told apart by RFC 9110 (401: the
+ * credentials were refused; 403: understood and refused).
+ */
+export const classifyBasicSignIn = (fetched: Fetched, door: Door = plainDoor): BasicSignIn => {
   if (Either.isLeft(fetched)) return { _tag: "failed", failure: fetched.left }
   const res = fetched.right
   const doc = parseXml(res.body)
   const ex = Either.isRight(doc) ? apiException(doc.right) : undefined
-  if (res.status === 401) {
-    if (ex) {
-      if (/^mfa/i.test(ex.code) || mfaWords.test(ex.message)) return { _tag: "mfa", res, message: ex.message }
-      if (/lock/i.test(ex.code) || lockWords.test(ex.message)) return { _tag: "locked", res, message: ex.message }
-    }
-    return { _tag: "rejected", res, code: ex?.code ?? null }
+  if (res.status === 401 || res.status === 403) {
+    const words = ex ? `${ex.code} ${ex.message}` : readErrorWords(res.body, res.headers["content-type"] ?? "").text
+    const message = door(ex?.message ?? words)
+    if ((ex && /^mfa/i.test(ex.code)) || mfaWords.test(words)) return { _tag: "mfa", res, message }
+    if ((ex && /lock/i.test(ex.code)) || lockWords.test(words)) return { _tag: "locked", res, message }
+    const code = ex?.code ? door(ex.code) : null
+    return res.status === 401 ? { _tag: "rejected", res, code } : { _tag: "forbidden", res, code }
   }
-  if (res.status === 403) return { _tag: "forbidden", res, code: ex?.code ?? null }
   if (res.status === 200) {
     if (Either.isLeft(doc))
       return { _tag: "unexpected", res, why: `the body is not well-formed XML (${doc.left.message})` }
-    if (ex) return { _tag: "unexpected", res, why: `a 200 carrying an ApiException (${ex.code})` }
+    if (ex) return { _tag: "unexpected", res, why: `a 200 carrying an ApiException (${door(ex.code)})` }
     return { _tag: "accepted", res, root: doc.right }
   }
   if (res.status >= 500) return { _tag: "unexpected", res, why: `the platform answered ${res.status}` }
   return {
     _tag: "unexpected",
     res,
-    why: `the platform answered ${res.status}${ex?.code ? ` (${ex.code})` : ""} where 200, 401 or 403 was expected`
+    why: `the platform answered ${res.status}${ex?.code ? ` (${door(ex.code)})` : ""} where 200, 401 or 403 was expected`
   }
 }
 
-/** The memoised Basic sign-in probe. */
+/** The memoised Basic sign-in probe, classified once per audit. */
 export const basicSignIn = (ctx: CheckContext): Effect.Effect<BasicSignIn> =>
-  get(ctx, resourcesUrl(ctx), basicAuth(ctx)).pipe(Effect.map(classifyBasicSignIn))
+  ctx.shared("basic.sign-in.view", () =>
+    get(ctx, resourcesUrl(ctx), basicAuth(ctx)).pipe(Effect.map((f) => classifyBasicSignIn(f, ctx.http.untrusted)))
+  )
