@@ -562,7 +562,9 @@ const checkSelection = (
   assume: ReadonlyArray<CheckId>
 ): Either.Either<void, ConfigError> => {
   if (only !== null && only.length === 0)
-    return Either.left(new ConfigError({ field: "only", message: "only selects no check: give at least one check id." }))
+    return Either.left(
+      new ConfigError({ field: "only", message: "only selects no check: give at least one check id." })
+    )
   const both = only?.filter((id) => skip.includes(id)) ?? []
   if (both.length > 0)
     return Either.left(

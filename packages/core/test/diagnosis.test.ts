@@ -198,7 +198,7 @@ describe("the OAuth probes combined", () => {
       cause: { code: "redirect_uri_not_registered" }
     })
     expect(diagnoseRegistered(bare, T.grant, o).status).toBe("pass")
-    expect(diagnoseRegistered(bare, ({ _tag: "not_sent" } as const), o)).toMatchObject({
+    expect(diagnoseRegistered(bare, { _tag: "not_sent" } as const, o)).toMatchObject({
       status: "fail",
       cause: { code: "client_or_redirect_refused" }
     })
@@ -268,7 +268,10 @@ describe("the OAuth probes combined", () => {
     expect(diagnoseRegistered(A.pending, T.unauthorized, o).status).toBe("pass")
     expect(diagnoseApproved(A.pending, T.unauthorized, o).cause?.code).toBe("client_not_approved")
     expect(diagnoseSecret(T.unauthorized, o).status).toBe("pass")
-    expect(diagnoseRedirectUri(A.pending, T.unauthorized, o)).toMatchObject({ status: "skipped", blockedBy: ["oauth.client.approved"] })
+    expect(diagnoseRedirectUri(A.pending, T.unauthorized, o)).toMatchObject({
+      status: "skipped",
+      blockedBy: ["oauth.client.approved"]
+    })
     // pending, dialect login_then_denied
     expect(diagnoseApproved(A.signin, T.unauthorized, o).status).toBe("fail")
     // unknown client, or pending in dialect invalid_client: indistinguishable
@@ -401,7 +404,9 @@ describe("diagnosis from the protocol, not one server's shapes", () => {
     // A JSON or HTML body naming MFA counts too; a 403 that names nothing is a refusal on access.
     const json = classifyBasicSignIn(Either.right(res(403, '{"message":"Two-factor authentication is required"}')))
     expect(json._tag).toBe("mfa")
-    const plain = classifyBasicSignIn(Either.right(res(403, "<ApiException><Code>Forbidden</Code><Message>No.</Message></ApiException>")))
+    const plain = classifyBasicSignIn(
+      Either.right(res(403, "<ApiException><Code>Forbidden</Code><Message>No.</Message></ApiException>"))
+    )
     expect(plain._tag).toBe("forbidden")
   })
 

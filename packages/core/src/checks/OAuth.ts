@@ -627,7 +627,9 @@ export const oauthServer: CheckSpec = {
       const dEvidence = Either.isRight(discovery) ? discovery.right.exchanges : discovery.left.exchanges
       const evidence = [...dEvidence, ...ex(a)]
       const facts = {
-        ...(d._tag === "unreadable" ? { discovery: false, discoveryUnread: true } : { discovery: d._tag === "published" }),
+        ...(d._tag === "unreadable"
+          ? { discovery: false, discoveryUnread: true }
+          : { discovery: d._tag === "published" }),
         ...(a._tag === "signin" ? { signIn: a.how, signInAt: a.where } : {})
       }
       switch (a._tag) {

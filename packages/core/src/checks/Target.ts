@@ -6,10 +6,10 @@ import type { ArloResponse } from "../ArloHttp.js"
 import { isLoopbackHost, resourcesPath, validateBaseUrl } from "../Config.js"
 import { type CheckSpec, fromFailure, type Outcome, pass, recheck, unexpectedCause } from "../internal/check.js"
 import { get, resourcesUrl } from "../internal/probes.js"
-import { HostResolver, referenceHost } from "../internal/resolver.js"
-import type { Exchange } from "../Report.js"
 import { isChallenge } from "../internal/protocol.js"
+import { HostResolver, referenceHost } from "../internal/resolver.js"
 import { type Door, plainDoor } from "../internal/untrusted.js"
+import type { Exchange } from "../Report.js"
 import { apiException, parseXml } from "../Xml.js"
 
 export const targetUrl: CheckSpec = {
@@ -167,7 +167,9 @@ export const diagnoseReachable = (
   }
   if (ct.includes("html")) return notArlo(`an HTML page (${res.status}) where XML was expected`)
   if (res.status === 200 && Either.isLeft(doc)) return notArlo("a 200 whose body is not XML")
-  return notArlo(`status ${res.status}${ex ? ` (${door(ex.code)})` : ""} where a 401 asking for credentials was expected`)
+  return notArlo(
+    `status ${res.status}${ex ? ` (${door(ex.code)})` : ""} where a 401 asking for credentials was expected`
+  )
 }
 
 /** A DNS miss: for `NAME.arlo.co` targets, the platform name is wrong. */

@@ -98,7 +98,7 @@ export interface ErrorWords {
   readonly text: string
 }
 
-const none: ErrorWords = { error: null, description: "" , text: "" }
+const none: ErrorWords = { error: null, description: "", text: "" }
 
 /** The first known error code named in `text` as a whole word. */
 const findCode = (text: string): { code: string; at: number } | null => {
@@ -161,7 +161,10 @@ export const readErrorWords = (body: string, contentType = ""): ErrorWords => {
   const f = formWords(body)
   if (f) return f
   const ct = contentType.toLowerCase()
-  const text = ct.includes("html") || /<[a-z!]/i.test(body.slice(0, 2000)) ? htmlText(body) : body.slice(0, TEXT_WINDOW).replace(/\s+/g, " ").trim()
+  const text =
+    ct.includes("html") || /<[a-z!]/i.test(body.slice(0, 2000))
+      ? htmlText(body)
+      : body.slice(0, TEXT_WINDOW).replace(/\s+/g, " ").trim()
   const labelled = /\berror_description\s*[:=]\s*/i.exec(text)
   const found = findCode(text)
   if (!found) return { error: null, description: "", text }
@@ -173,10 +176,12 @@ export const readErrorWords = (body: string, contentType = ""): ErrorWords => {
 
 /** Whether words say the redirect URI was refused. */
 export const aboutRedirectUri = (w: ErrorWords): boolean =>
-  (w.error !== null && redirectCodes.has(w.error)) || /redirect[\s_-]?ur[il]|redirect[\s_-]?url|callback url/i.test(w.text)
+  (w.error !== null && redirectCodes.has(w.error)) ||
+  /redirect[\s_-]?ur[il]|redirect[\s_-]?url|callback url/i.test(w.text)
 
 /** Whether words say the client is not approved (yet). */
-export const aboutApproval = (w: ErrorWords): boolean => /\b(not|un)[\s-]?approved|awaiting approval|pending approval|approv/i.test(w.text)
+export const aboutApproval = (w: ErrorWords): boolean =>
+  /\b(not|un)[\s-]?approved|awaiting approval|pending approval|approv/i.test(w.text)
 
 /** The `error` attribute of an RFC 6750 Bearer challenge (or any challenge naming one). */
 export const challengeError = (header: string): string | null =>

@@ -13,9 +13,7 @@ export interface HostResolverService {
 const lookup = (host: string): Effect.Effect<boolean> =>
   Effect.async<boolean>((resume) => {
     dns.lookup(host, (err) => resume(Effect.succeed(!err)))
-  }).pipe(
-    Effect.timeoutTo({ duration: "3 seconds", onTimeout: () => false, onSuccess: (b) => b })
-  )
+  }).pipe(Effect.timeoutTo({ duration: "3 seconds", onTimeout: () => false, onSuccess: (b) => b }))
 
 /** The resolver the audit asks (the system's, through `dns.lookup`, unless a test provides another). */
 export class HostResolver extends Context.Reference<HostResolver>()("@arlo-ready/core/HostResolver", {
