@@ -7,9 +7,9 @@
  */
 import { FetchHttpClient, HttpClient, HttpClientRequest, type HttpClientResponse } from "@effect/platform"
 import { Chunk, Clock, Context, Data, Duration, Effect, Encoding, Option, Random, Redacted, Ref, Stream } from "effect"
-import { type AuditConfig, maskedHint } from "./Config.js"
+import { type AuditConfig, isLoopbackHost, maskedHint } from "./Config.js"
 import { withoutUserinfo } from "./internal/echo.js"
-import { type Door, makeScrubber, neutralise } from "./internal/untrusted.js"
+import { type Door, makeScrubber, neutralise, throughDoor } from "./internal/untrusted.js"
 import { toolName, version } from "./internal/version.js"
 import type { Exchange } from "./Report.js"
 import { apiException, parseXml } from "./Xml.js"
@@ -113,6 +113,29 @@ export interface ArloHttpService {
   readonly scrub: (text: string) => string
   /** The one door for server text into a report: scrubbed of secrets, neutralised, capped. */
   readonly untrusted: Door
+  /** The door for every string of a JSON-like value (a check's facts): arrays and object values; keys are ours. */
+  readonly untrustedDeep: <A>(value: A) => A
+  /** {@link credentialsWaitFor} the target: no credential leaves before the target answers like Arlo. */
+  readonly credentialsWait: boolean
+}
+
+/**
+ * Whether credentials wait for the target to answer like Arlo's Auth API before they are sent: for
+ * every host but an https `*.arlo.co` one and loopback (`localhost`, 127.0.0.0/8, ::1). A base URL that
+ * points somewhere else (a typo, a proxy, a custom domain) first gets only requests that carry no
+ * secret (the anonymous root, the discovery document, the authorize endpoint with the client id); the
+ * password, the client secret and any token leave once `target.reachable` has passed.
+ */
+export const credentialsWaitFor = (baseUrl: string): boolean => {
+  let u: URL
+  try {
+    u = new URL(baseUrl)
+  } catch {
+    return true
+  }
+  const host = u.hostname.toLowerCase()
+  if (isLoopbackHost(host)) return false
+  return !(u.protocol === "https:" && host.endsWith(".arlo.co") && host.length > ".arlo.co".length)
 }
 
 export class ArloHttp extends Context.Tag("@arlo-ready/core/ArloHttp")<ArloHttp, ArloHttpService>() {}
@@ -794,5 +817,14 @@ export const makeArloHttp = (
       return { requests: c.requests, retries: c.retries, peakInFlight: c.peakInFlight, rateLimit: r }
     })
 
-    return { request, stats, display, scrub, untrusted } satisfies ArloHttpService
+    const untrustedDeep = <A>(value: A): A => throughDoor(untrusted, value) as A
+    return {
+      request,
+      stats,
+      display,
+      scrub,
+      untrusted,
+      untrustedDeep,
+      credentialsWait: credentialsWaitFor(config.baseUrl)
+    } satisfies ArloHttpService
   })

@@ -263,10 +263,18 @@ export const runEngine = (
           title: d.title,
           status,
           summary: http.scrub(o.summary),
-          cause: o.cause ? { ...o.cause, message: http.scrub(o.cause.message) } : null,
+          // Facts and possibilities can carry server text (a realm, role names): through the door, which
+          // is idempotent, so a check that already sent them through it changes nothing.
+          cause: o.cause
+            ? {
+                ...o.cause,
+                message: http.scrub(o.cause.message),
+                ...(o.cause.possibilities ? { possibilities: o.cause.possibilities.map(http.untrusted) } : {})
+              }
+            : null,
           blockedBy: status === "skipped" ? [...(o.blockedBy ?? [])] : [],
           ...(o.basis ? { basis: o.basis } : {}),
-          ...(o.facts ? { facts: o.facts } : {}),
+          ...(o.facts ? { facts: http.untrustedDeep(o.facts) } : {}),
           evidence: [...(o.evidence ?? [])],
           remediation:
             o.remediation ??

@@ -1,7 +1,9 @@
 /**
  * A small, safe XML reader for Arlo's representations: elements, attributes and text only. It never
  * expands entities (only the five predefined ones and character references are decoded), rejects any
- * DOCTYPE, and turns a garbage body into a typed {@link XmlParseError}, never a crash.
+ * DOCTYPE, and turns a garbage body into a typed {@link XmlParseError}, never a crash. It reads in one
+ * pass, in time linear in the document (no position is scanned twice), and its error messages never
+ * quote the document (names and references are the server's text): a report may show them as they are.
  */
 import { Data, Either } from "effect"
 
@@ -19,8 +21,9 @@ export class XmlParseError extends Data.TaggedError("XmlParseError")<{
 }> {}
 
 const MAX_DEPTH = 64
-const nameStart = /[A-Za-z_:]/
-const nameChar = /[A-Za-z0-9_:.-]/
+const isNameStart = (c: number) => (c >= 0x61 && c <= 0x7a) || (c >= 0x41 && c <= 0x5a) || c === 0x5f || c === 0x3a
+const isNameChar = (c: number) => isNameStart(c) || (c >= 0x30 && c <= 0x39) || c === 0x2e || c === 0x2d
+const isWs = (c: number) => c === 0x20 || (c >= 0x09 && c <= 0x0d) || (c > 0x7f && /\s/.test(String.fromCharCode(c)))
 
 const predefined: Record<string, string> = { lt: "<", gt: ">", amp: "&", quot: '"', apos: "'" }
 
@@ -31,7 +34,7 @@ const decode = (s: string, offset: number): string =>
         if (ref.startsWith("#x") || ref.startsWith("#")) {
           const code = ref.startsWith("#x") ? Number.parseInt(ref.slice(2), 16) : Number.parseInt(ref.slice(1), 10)
           if (!Number.isFinite(code) || code < 1 || code > 0x10ffff) {
-            throw new XmlParseError({ message: `invalid character reference ${whole}`, offset })
+            throw new XmlParseError({ message: "invalid character reference", offset })
           }
           return String.fromCodePoint(code)
         }
@@ -56,13 +59,13 @@ const parse = (text: string): XmlElement => {
     throw new XmlParseError({ message, offset: i })
   }
   const skipWs = () => {
-    while (i < n && /\s/.test(text[i]!)) i++
+    while (i < n && isWs(text.charCodeAt(i))) i++
   }
   const readName = (): string => {
     const start = i
-    if (i >= n || !nameStart.test(text[i]!)) fail("expected a name")
+    if (i >= n || !isNameStart(text.charCodeAt(i))) fail("expected a name")
     i++
-    while (i < n && nameChar.test(text[i]!)) i++
+    while (i < n && isNameChar(text.charCodeAt(i))) i++
     return text.slice(start, i)
   }
   const skipMisc = () => {
@@ -105,7 +108,7 @@ const parse = (text: string): XmlElement => {
       if (i === before) fail("expected whitespace before an attribute")
       const attr = readName()
       skipWs()
-      if (text[i] !== "=") fail(`expected = after attribute ${attr}`)
+      if (text[i] !== "=") fail("expected = after an attribute name")
       i++
       skipWs()
       const q = text[i]
@@ -114,7 +117,7 @@ const parse = (text: string): XmlElement => {
       if (end === -1) fail("unterminated attribute value")
       const raw = text.slice(i + 1, end)
       if (raw.includes("<")) fail("'<' in an attribute value")
-      if (Object.hasOwn(attributes, attr)) fail(`duplicate attribute ${attr}`)
+      if (Object.hasOwn(attributes, attr)) fail("duplicate attribute")
       attributes[attr] = decode(raw, i)
       i = end + 1
     }
@@ -125,9 +128,9 @@ const parse = (text: string): XmlElement => {
       textBuf = ""
     }
     for (;;) {
-      if (i >= n) fail(`unterminated element ${name}`)
+      if (i >= n) fail("unterminated element")
       const lt = text.indexOf("<", i)
-      if (lt === -1) fail(`unterminated element ${name}`)
+      if (lt === -1) fail("unterminated element")
       if (lt > i) {
         textBuf += decode(text.slice(i, lt), i)
         i = lt
@@ -135,7 +138,7 @@ const parse = (text: string): XmlElement => {
       if (text.startsWith("</", i)) {
         i += 2
         const close = readName()
-        if (close !== name) fail(`expected </${name}> but found </${close}>`)
+        if (close !== name) fail("a closing tag does not match its element")
         skipWs()
         if (text[i] !== ">") fail("expected >")
         i++

@@ -15,6 +15,7 @@ import {
   unexpectedCause
 } from "../internal/check.js"
 import { basicAuth, basicSignIn, type Fetched, get, resourcesUrl } from "../internal/probes.js"
+import { type Door, plainDoor } from "../internal/untrusted.js"
 import type { CheckResult, Exchange } from "../Report.js"
 import { apiException, fieldNames, itemLinks, links, parseXml, roles as readRoles, type XmlElement } from "../Xml.js"
 import { bearerAuth, userinfo } from "./OAuth.js"
@@ -43,6 +44,17 @@ export interface IdentityView {
   readonly unexpected: string | null
   /** Why the contact's roles were not read when their request failed (not sent, timed out…). */
   readonly rolesUnread?: string
+  /** How server text (role names) is shown: the audit's door; only neutralised when absent. */
+  readonly door?: Door
+}
+
+/** The roles as a report shows them: each through the door, at most {@link ROLES_SHOWN}. */
+const ROLES_SHOWN = 20
+const shownRoles = (v: IdentityView): Array<string> | null => {
+  if (v.roles === null) return null
+  const door = v.door ?? plainDoor
+  const shown = v.roles.slice(0, ROLES_SHOWN).map(door)
+  return v.roles.length > ROLES_SHOWN ? [...shown, `… (${v.roles.length - ROLES_SHOWN} more)`] : shown
 }
 
 const exchangesOf = (f: Fetched): ReadonlyArray<Exchange> => (Either.isRight(f) ? f.right.exchanges : f.left.exchanges)
@@ -58,7 +70,31 @@ const routeRefused = (status: number) => status === 403 || status === 404
 /** Escapes a string literal for an Arlo filter expression. */
 export const filterLiteral = (s: string) => `'${s.replace(/'/g, "''")}'`
 
-const contactIdFrom = (href: string): string | null => /\/contacts\/([^/?#]+)\/?(?:[?#].*)?$/.exec(href)?.[1] ?? null
+/** What a link says about a contact: its ContactID, or what stands where one should. */
+export type ContactRef =
+  | { readonly _tag: "id"; readonly id: string }
+  | { readonly _tag: "invalid"; readonly raw: string }
+
+/** The path of an href as the server wrote it (no resolution, no decoding), without query or fragment. */
+const rawPath = (href: string): string => {
+  const end = href.search(/[?#]/)
+  return end === -1 ? href : href.slice(0, end)
+}
+
+/**
+ * The ContactID of a link to a contact (`…/contacts/{id}/`), read from the href as the server wrote it:
+ * `null` when the link is not to a contact; `invalid` when what follows `contacts/` is not a ContactID
+ * (digits: `..`, `%2e%2e`, `1/../x`, `5/security`…). An id goes into a request path, so nothing but
+ * digits ever does: `GET …/contacts/../security/roles` would be a request for another resource.
+ */
+export const contactRef = (href: string): ContactRef | null => {
+  const path = rawPath(href)
+  const at = path.toLowerCase().lastIndexOf("/contacts/")
+  if (at === -1) return null
+  const rest = path.slice(at + "/contacts/".length).replace(/\/$/, "")
+  if (rest === "") return null
+  return /^[0-9]{1,19}$/.test(rest) ? { _tag: "id", id: rest } : { _tag: "invalid", raw: rest }
+}
 
 const readRoleList = (res: ArloResponse): Array<string> | null => {
   if (res.status !== 200) return null
@@ -66,15 +102,18 @@ const readRoleList = (res: ArloResponse): Array<string> | null => {
   return Either.isRight(doc) ? (readRoles(doc.right) ?? null) : null
 }
 
-/** Reads a 200 of `contacts/`: the Contacts collection, or why it is not one. */
-export const readContacts = (body: string): Either.Either<XmlElement, string> => {
+/**
+ * Reads a 200 of `contacts/`: the Contacts collection, or why it is not one (the server's words through
+ * `door`; the XML reader's messages never quote the document).
+ */
+export const readContacts = (body: string, door: Door = plainDoor): Either.Either<XmlElement, string> => {
   const doc = parseXml(body)
   if (Either.isLeft(doc))
     return Either.left(`contacts/ answered 200 with a body that is not well-formed XML (${doc.left.message})`)
   const ex = apiException(doc.right)
-  if (ex) return Either.left(`contacts/ answered 200 carrying an ApiException (${ex.code})`)
+  if (ex) return Either.left(`contacts/ answered 200 carrying an ApiException (${door(ex.code)})`)
   if (doc.right.name.toLowerCase() !== "contacts")
-    return Either.left(`contacts/ answered 200 with <${doc.right.name}> where a Contacts collection was expected`)
+    return Either.left(`contacts/ answered 200 with <${door(doc.right.name)}> where a Contacts collection was expected`)
   return Either.right(doc.right)
 }
 
@@ -82,12 +121,20 @@ export const readContacts = (body: string): Either.Either<XmlElement, string> =>
 const rolesUrl = (ctx: Pick<CheckContext, "config">, id: string): string =>
   resourcesUrl(ctx, `contacts/${encodeURIComponent(id)}/security/roles`)
 
-/** The contacts whose roles are read: those the lookup by email found (two at most). */
-const roleCandidates = (collection: XmlElement): Array<string> =>
-  itemLinks(collection)
-    .map((l) => contactIdFrom(l.href))
-    .filter((x): x is string => x !== null)
-    .slice(0, 2)
+/**
+ * The contacts whose roles are read: those the lookup by email found (two at most); or, when a contact
+ * link carries something else than a ContactID, what it carries (then no roles are requested at all).
+ */
+export const roleCandidates = (collection: XmlElement): Either.Either<Array<string>, string> => {
+  const ids: Array<string> = []
+  for (const l of itemLinks(collection)) {
+    const ref = contactRef(l.href)
+    if (ref === null) continue
+    if (ref._tag === "invalid") return Either.left(ref.raw)
+    ids.push(ref.id)
+  }
+  return Either.right(ids.slice(0, 2))
+}
 
 /** The Basic contacts lookup as the role checks read it. */
 interface BasicContacts {
@@ -96,6 +143,8 @@ interface BasicContacts {
   readonly collection: Either.Either<XmlElement, string> | undefined
   /** The contacts whose roles are read: found by the user's email, when the username is one. */
   readonly candidates: ReadonlyArray<string>
+  /** Why no roles are requested although the lookup found contacts: a link without a ContactID. */
+  readonly invalid: string | undefined
 }
 
 /** The Basic contacts lookup and its reading, memoised: the answer is read once for every caller. */
@@ -103,12 +152,19 @@ const basicContacts = (ctx: CheckContext): Effect.Effect<BasicContacts> =>
   ctx.shared("roles.basic.contacts", () =>
     Effect.map(get(ctx, basicContactsUrl(ctx), basicAuth(ctx)), (fetched) => {
       const collection =
-        Either.isRight(fetched) && fetched.right.status === 200 ? readContacts(fetched.right.body) : undefined
+        Either.isRight(fetched) && fetched.right.status === 200
+          ? readContacts(fetched.right.body, ctx.http.untrusted)
+          : undefined
       const byEmail = ctx.config.basic?.username.includes("@") === true
+      const found =
+        collection && Either.isRight(collection) && byEmail ? roleCandidates(collection.right) : Either.right([])
       return {
         fetched,
         collection,
-        candidates: collection && Either.isRight(collection) && byEmail ? roleCandidates(collection.right) : []
+        candidates: Either.getOrElse(found, () => []),
+        invalid: Either.isLeft(found)
+          ? `contacts/ answered a contact link whose ContactID is not a number ('${ctx.http.untrusted(found.left)}'), so its roles were not requested`
+          : undefined
       }
     })
   )
@@ -144,7 +200,8 @@ const basicIdentity = (ctx: CheckContext): Effect.Effect<IdentityView> =>
     const base = {
       method: "basic" as const,
       label: `the Basic user ${maskedHint(username, "identifier")}`,
-      auth
+      auth,
+      door: ctx.http.untrusted
     }
     const signIn = yield* basicSignIn(ctx)
     const none = {
@@ -169,7 +226,7 @@ const basicIdentity = (ctx: CheckContext): Effect.Effect<IdentityView> =>
       }
     }
     const evidence: Array<Exchange> = [...signIn.res.exchanges]
-    const { fetched: contactsF, collection, candidates } = yield* basicContacts(ctx)
+    const { fetched: contactsF, collection, candidates, invalid } = yield* basicContacts(ctx)
     evidence.push(...exchangesOf(contactsF))
     if (Either.isLeft(contactsF)) {
       return { ...base, ...none, apiAccess: "granted", evidence, failure: contactsF.left }
@@ -188,6 +245,18 @@ const basicIdentity = (ctx: CheckContext): Effect.Effect<IdentityView> =>
         evidence,
         failure: null,
         unexpected: collection.left
+      }
+    }
+    if (invalid !== undefined) {
+      return {
+        ...base,
+        ...none,
+        apiAccess: "granted",
+        contactsStatus: c.status,
+        evidence,
+        failure: null,
+        unexpected: invalid,
+        rolesUnread: invalid
       }
     }
     let contactId: string | null = null
@@ -236,7 +305,7 @@ const oauthIdentity = (ctx: CheckContext): Effect.Effect<IdentityView> =>
   Effect.gen(function* () {
     const maybeAuth = yield* bearerAuth(ctx)
     const auth: Auth = Option.getOrElse(maybeAuth, (): Auth => ({ _tag: "none" }))
-    const base = { method: "oauth" as const, label: "the access token's user", auth }
+    const base = { method: "oauth" as const, label: "the access token's user", auth, door: ctx.http.untrusted }
     const none = {
       roles: null,
       rolesFrom: null,
@@ -276,10 +345,17 @@ const oauthIdentity = (ctx: CheckContext): Effect.Effect<IdentityView> =>
 export const identity = (ctx: CheckContext, method: IdentityMethod): Effect.Effect<IdentityView> =>
   ctx.shared(`roles.identity.${method}`, () => (method === "basic" ? basicIdentity(ctx) : oauthIdentity(ctx)))
 
-const methodOf = (ctx: CheckContext): IdentityMethod => {
-  const facts = ctx.prerequisite("roles.api-user")?.facts
-  return facts?.identity === "oauth" ? "oauth" : "basic"
-}
+/**
+ * The identity roles.api-user examined: as it chose it in this audit, else (a re-run that kept its
+ * result) as its facts say. The facts are a report's, through the door, so they are the fallback only.
+ */
+const methodOf = (ctx: CheckContext): Effect.Effect<IdentityMethod> =>
+  ctx.shared("roles.method", () =>
+    Effect.sync((): IdentityMethod => {
+      const facts = ctx.prerequisite("roles.api-user")?.facts
+      return facts?.identity === "oauth" ? "oauth" : "basic"
+    })
+  )
 
 const enableApiUser = {
   steps: [
@@ -292,7 +368,7 @@ const enableApiUser = {
 
 /** roles.api-user from the identity view. */
 export const diagnoseApiUser = (v: IdentityView): Outcome => {
-  const facts = { identity: v.method, roles: v.roles }
+  const facts = { identity: v.method, roles: shownRoles(v) }
   if (v.apiAccess === "refused") {
     return {
       status: "fail",
@@ -349,7 +425,7 @@ export const administratorFact = (v: IdentityView): AdminFact => {
     return {
       held: false,
       basis: "confirmed",
-      why: `${v.rolesFrom} lists ${v.roles.length > 0 ? v.roles.join(", ") : "no roles"}`,
+      why: `${v.rolesFrom} lists ${v.roles.length > 0 ? shownRoles(v)!.join(", ") : "no roles"}`,
       enforced: v.contacts !== "answered"
     }
   }
@@ -382,7 +458,7 @@ const unreadableCause = (v: IdentityView, why: string) =>
 /** roles.administrator from the identity view. */
 export const diagnoseAdministrator = (v: IdentityView, expectAccess: "full" | "presenter"): Outcome => {
   const f = administratorFact(v)
-  const facts = { identity: v.method, roles: v.roles }
+  const facts = { identity: v.method, roles: shownRoles(v) }
   if (f.held === null) {
     if (v.failure) return fromFailure("roles.administrator", v.failure, "read the identity's roles", v.evidence)
     return {
@@ -464,15 +540,17 @@ export const trimmedFields = {
   Contact: ["Email", "PhoneMobile", "PhoneWork", "Organisation"]
 } as const
 
-const sameOriginHref = (ctx: CheckContext, href: string): string | null => {
-  try {
-    const u = new URL(href)
-    const i = u.pathname.indexOf("/auth/resources/")
-    if (i === -1) return null
-    return resourcesUrl(ctx, u.pathname.slice(i + "/auth/resources/".length))
-  } catch {
-    return null
-  }
+/**
+ * The URL of the Event an events/ link points to, on the audited platform: only for an href whose
+ * path ends in `auth/resources/events/{EventID}/` (digits), read as the server wrote it, so that no
+ * dot segment, encoded or not, ever reaches a request path.
+ */
+export const eventUrl = (ctx: Pick<CheckContext, "config">, href: string): string | null => {
+  const path = rawPath(href)
+  const i = path.lastIndexOf("/auth/resources/")
+  if (i === -1) return null
+  const rest = path.slice(i + "/auth/resources/".length)
+  return /^events\/[0-9]{1,19}\/?$/.test(rest) ? resourcesUrl(ctx, rest) : null
 }
 
 const absentFields = (res: ArloResponse, expected: ReadonlyArray<string>): Array<string> | null => {
@@ -523,7 +601,7 @@ const presenterLimits = (ctx: CheckContext, v: IdentityView): Effect.Effect<Outc
     if (events && Either.isRight(events) && events.right.status === 200) {
       const doc = parseXml(events.right.body)
       const first = Either.isRight(doc) ? itemLinks(doc.right)[0] : undefined
-      const url = first ? sameOriginHref(ctx, first.href) : null
+      const url = first ? eventUrl(ctx, first.href) : null
       if (url) {
         const ef = yield* get(ctx, url, v.auth)
         evidence.push(...exchangesOf(ef))
@@ -577,7 +655,8 @@ export const rolesApiUser: CheckSpec = {
   id: "roles.api-user",
   run: (ctx) =>
     Effect.gen(function* () {
-      const method = chooseMethod(ctx.prerequisite)
+      const chosen = chooseMethod(ctx.prerequisite)
+      const method = yield* ctx.shared("roles.method", () => Effect.succeed<IdentityMethod>(chosen))
       const v = yield* identity(ctx, method)
       return diagnoseApiUser(v)
     })
@@ -585,14 +664,17 @@ export const rolesApiUser: CheckSpec = {
 
 export const rolesAdministrator: CheckSpec = {
   id: "roles.administrator",
-  run: (ctx) => Effect.map(identity(ctx, methodOf(ctx)), (v) => diagnoseAdministrator(v, ctx.config.expectAccess))
+  run: (ctx) =>
+    Effect.flatMap(methodOf(ctx), (method) =>
+      Effect.map(identity(ctx, method), (v) => diagnoseAdministrator(v, ctx.config.expectAccess))
+    )
 }
 
 export const rolesPresenterLimits: CheckSpec = {
   id: "roles.presenter-limits",
   run: (ctx) =>
     Effect.gen(function* () {
-      const v = yield* identity(ctx, methodOf(ctx))
+      const v = yield* identity(ctx, yield* methodOf(ctx))
       const f = administratorFact(v)
       if (f.held === null) {
         if (v.failure) return fromFailure("roles.presenter-limits", v.failure, "read the identity's access", v.evidence)
