@@ -231,6 +231,18 @@ describe("evidence carries server text only through the door", () => {
     expect(exs[1]!.path).toBe("/api [2J/REDACTED/")
   })
 
+  it("the audit's own path and messages are not scrubbed: no oracle for a password that is one of their words", async () => {
+    const config = Either.getOrThrow(fromOptions({ baseUrl: p.base, username: USER, password: "resources" }))
+    const exs = await Effect.runPromise(
+      Effect.gen(function* () {
+        const http = yield* makeArloHttp(config, Date.now() + 10_000)
+        const r = yield* http.request({ method: "GET", url: `${p.base}${RES}`, auth: { _tag: "none" } })
+        return r.exchanges
+      }).pipe(Effect.provide(FetchHttpClient.layer))
+    )
+    expect(exs[0]!.path).toBe(RES)
+  })
+
   it("WWW-Authenticate, an ApiException code and a JSON error are scrubbed and neutralised", async () => {
     const [challenge] = await exchangesOf("/challenge")
     expect(challenge!.note).toBe('WWW-Authenticate: Basic realm="REDACTED", error="REDACTED"')
