@@ -57,11 +57,22 @@ export interface RunOptions {
   readonly onSpawn?: (child: ReturnType<typeof spawn>) => void
   /** Hang guard. */
   readonly timeoutMs?: number
+  /** Leave stdin open after writing `stdin` (the test ends it, or never does). */
+  readonly keepStdinOpen?: boolean
+  /** A file descriptor to hand the process as its stdout instead of a pipe (then `stdout` stays empty). */
+  readonly stdoutFd?: number
+  /** Shell commands run before the binary, e.g. `umask 000` (the binary is exec'd by `sh -c`). */
+  readonly shell?: string
+  /** Run as this user and group (a test running as root needs another user to meet a permission). */
+  readonly uid?: number
+  readonly gid?: number
 }
 
 /** Runs the built binary; resolves when it exits, with everything it printed. */
 export const run = (args: ReadonlyArray<string>, options: RunOptions = {}): Promise<RunResult> =>
-  runCommand(process.execPath, [binPath, ...args], options)
+  options.shell === undefined
+    ? runCommand(process.execPath, [binPath, ...args], options)
+    : runCommand("sh", ["-c", `${options.shell}; exec "$0" "$@"`, process.execPath, binPath, ...args], options)
 
 /** Runs any command the same way (e.g. the root `pnpm -s report` script). */
 export const runCommand = (
@@ -72,14 +83,23 @@ export const runCommand = (
   new Promise((resolve, reject) => {
     const env: Record<string, string> = { PATH: process.env.PATH ?? "", HOME: process.env.HOME ?? "" }
     for (const [k, v] of Object.entries(options.env ?? {})) if (v !== undefined) env[k] = v
-    const child = spawn(command, args, { env, cwd: options.cwd, stdio: ["pipe", "pipe", "pipe"] })
+    const child = spawn(command, args, {
+      env,
+      cwd: options.cwd,
+      stdio: ["pipe", options.stdoutFd ?? "pipe", "pipe"],
+      ...(options.uid !== undefined ? { uid: options.uid } : {}),
+      ...(options.gid !== undefined ? { gid: options.gid } : {})
+    })
     options.onSpawn?.(child)
+    // Both are pipes whatever stdout is.
+    const stdin = child.stdin!
+    const stderrStream = child.stderr!
     let stdout = ""
     let stderr = ""
     let pending = ""
-    child.stdout.setEncoding("utf8")
-    child.stderr.setEncoding("utf8")
-    child.stdout.on("data", (chunk: string) => {
+    child.stdout?.setEncoding("utf8")
+    stderrStream.setEncoding("utf8")
+    child.stdout?.on("data", (chunk: string) => {
       stdout += chunk
       pending += chunk
       let nl = pending.indexOf("\n")
@@ -89,7 +109,7 @@ export const runCommand = (
         nl = pending.indexOf("\n")
       }
     })
-    child.stderr.on("data", (chunk: string) => {
+    stderrStream.on("data", (chunk: string) => {
       stderr += chunk
     })
     const guard = setTimeout(() => {
@@ -101,8 +121,9 @@ export const runCommand = (
       clearTimeout(guard)
       resolve({ code, signal, stdout, stderr })
     })
-    child.stdin.on("error", () => {})
-    child.stdin.end(options.stdin ?? "")
+    stdin.on("error", () => {})
+    if (options.keepStdinOpen) stdin.write(options.stdin ?? "")
+    else stdin.end(options.stdin ?? "")
   })
 
 /** The environment that hands the binary a platform's target and the scenario's credentials. */

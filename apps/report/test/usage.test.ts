@@ -158,6 +158,13 @@ const cases: ReadonlyArray<BadCase> = [
     message: /Give --password or --password-stdin, not both/
   },
   {
+    name: "a password line on stdin longer than 4 KiB",
+    args: ["--password-stdin"],
+    env: without("ARLO_PASSWORD"),
+    stdin: `${"p".repeat(5000)}\n`,
+    message: /--password-stdin: line 1 of stdin is longer than 4096 bytes/
+  },
+  {
     name: "a username without a password",
     args: [],
     env: without("ARLO_PASSWORD"),

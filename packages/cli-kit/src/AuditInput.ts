@@ -10,6 +10,7 @@ import {
   catalogue,
   checkGroups,
   checkIds,
+  defaults,
   envVars,
   resolveConfig
 } from "@arlo-ready/core"
@@ -32,9 +33,15 @@ export interface ResolvedAudit {
 export interface AuditInputSources {
   /** Environment variables (process.env). */
   readonly env: Env
-  /** Reads all of stdin; called only for `--password-stdin` / `--client-secret-stdin`. Defaults to process.stdin. */
-  readonly readStdin?: () => Effect.Effect<string, UsageError>
+  /**
+   * Reads the first `lines` lines of stdin and no more of it (see {@link readProcessStdin}); called only
+   * for `--password-stdin` / `--client-secret-stdin`. Defaults to process.stdin.
+   */
+  readonly readStdin?: (lines: number) => Effect.Effect<string, UsageError>
 }
+
+/** The longest secret a line of stdin may carry, in bytes (its line ending aside); longer is a usage error. */
+export const stdinLineMaxBytes = 4096
 
 const usage = (message: string) => Either.left(new UsageError({ message }))
 
@@ -143,31 +150,91 @@ const oauthEnv = [
   envVars.refreshToken
 ] as const
 
-/** Reads all of stdin as UTF-8; a terminal on stdin is a usage error (nothing was piped). */
-export const readProcessStdin = (flag: string): Effect.Effect<string, UsageError> =>
+/** What `readProcessStdin` needs to know. */
+export interface ReadStdinOptions {
+  /** The flag each line is for, in order: one line per flag is read. */
+  readonly flags: ReadonlyArray<string>
+  /** How long to wait for the lines (the audit's deadline); then a usage error naming the missing line. */
+  readonly timeoutMs?: number
+  /** How the timeout is shown (`60s`). */
+  readonly timeoutText?: string
+}
+
+/**
+ * Reads the first `flags.length` lines of stdin as UTF-8, then stops reading (stdin is paused, so a
+ * pipe that stays open or carries much more holds neither the audit nor the memory). A line is kept up
+ * to {@link stdinLineMaxBytes} bytes and a little more, so that a longer one is still seen as too long;
+ * the last line may end at the end of input without a newline. A terminal on stdin is a usage error
+ * (nothing was piped), and so are lines that do not come within the timeout.
+ */
+export const readProcessStdin = (options: ReadStdinOptions): Effect.Effect<string, UsageError> =>
   Effect.async<string, UsageError>((resume) => {
     const stdin = process.stdin
+    const wanted = options.flags.length
+    const all = options.flags.join(" and ")
     if (stdin.isTTY) {
       resume(
         Effect.fail(
           new UsageError({
-            message: `${flag} reads stdin, but stdin is a terminal: pipe the value in, e.g. printf '%s' "$SECRET" | ...`
+            message: `${all} ${wanted > 1 ? "read" : "reads"} stdin, but stdin is a terminal: pipe the value in, e.g. printf '%s\\n' "$SECRET" | ...`
           })
         )
       )
       return
     }
-    const chunks: Array<Buffer> = []
-    const onData = (chunk: Buffer) => chunks.push(chunk)
-    const onEnd = () => {
+    // A value, its CR, and one byte more: enough to tell that a line is too long.
+    const keep = stdinLineMaxBytes + 2
+    const parts: Array<Buffer> = []
+    let lines = 0
+    let lineBytes = 0
+    let settled = false
+    const finish = (result: Effect.Effect<string, UsageError>) => {
+      if (settled) return
+      settled = true
       cleanup()
-      resume(Effect.succeed(Buffer.concat(chunks).toString("utf8")))
+      resume(result)
     }
-    const onError = (e: Error) => {
-      cleanup()
-      resume(Effect.fail(new UsageError({ message: `${flag}: could not read stdin (${e.message})` })))
+    const text = () => Effect.succeed(Buffer.concat(parts).toString("utf8"))
+    const onData = (chunk: Buffer) => {
+      let start = 0
+      while (lines < wanted && start <= chunk.length) {
+        const nl = chunk.indexOf(0x0a, start)
+        const end = nl < 0 ? chunk.length : nl
+        const room = Math.max(0, keep - lineBytes)
+        parts.push(chunk.subarray(start, Math.min(end, start + room)))
+        lineBytes += end - start
+        // Too long: what was kept shows it, and nothing more is read.
+        if (lineBytes > keep) return finish(text())
+        if (nl < 0) return
+        parts.push(chunk.subarray(nl, nl + 1))
+        lines++
+        lineBytes = 0
+        start = nl + 1
+      }
+      finish(text())
     }
+    const onEnd = () => finish(text())
+    const onError = (e: Error) =>
+      finish(Effect.fail(new UsageError({ message: `${all}: could not read stdin (${e.message})` })))
+    const timer =
+      options.timeoutMs === undefined
+        ? undefined
+        : setTimeout(() => {
+            const flag = options.flags[lines] ?? all
+            const what =
+              wanted > 1
+                ? "the password, then the client secret, one per line"
+                : `the value, e.g. printf '%s\\n' "$SECRET" | ...`
+            finish(
+              Effect.fail(
+                new UsageError({
+                  message: `${flag}: stdin gave no line ${lines + 1} within the deadline (${options.timeoutText ?? `${options.timeoutMs}ms`}): pipe ${what}`
+                })
+              )
+            )
+          }, options.timeoutMs)
     const cleanup = () => {
+      if (timer !== undefined) clearTimeout(timer)
       stdin.off("data", onData)
       stdin.off("end", onEnd)
       stdin.off("error", onError)
@@ -235,15 +302,32 @@ export const resolveAudit = (
     let stdinSecret: Redacted.Redacted<string> | undefined
     if (flags.passwordStdin || flags.clientSecretStdin) {
       const both = flags.passwordStdin && flags.clientSecretStdin
-      const flag = both
-        ? "--password-stdin and --client-secret-stdin"
-        : flags.passwordStdin
-          ? "--password-stdin"
-          : "--client-secret-stdin"
-      const read = sources.readStdin ?? (() => readProcessStdin(flag))
-      const lines = (yield* read()).split(/\r?\n/)
+      const wanted = [
+        ...(flags.passwordStdin ? ["--password-stdin"] : []),
+        ...(flags.clientSecretStdin ? ["--client-secret-stdin"] : [])
+      ]
+      // stdin must give its lines within the audit's deadline: a pipe that never does cannot hold the run.
+      const deadlineText = Option.isSome(flags.deadline)
+        ? flags.deadline.value.trim()
+        : `${defaults.deadlineMs / 1000}s`
+      const read =
+        sources.readStdin ??
+        (() =>
+          readProcessStdin({
+            flags: wanted,
+            timeoutMs: deadlineMs ?? defaults.deadlineMs,
+            timeoutText: deadlineText
+          }))
+      const lines = (yield* read(wanted.length)).split(/\r?\n/)
       const take = (index: number, which: string) => {
         const value = lines[index] ?? ""
+        if (Buffer.byteLength(value) > stdinLineMaxBytes) {
+          return Either.left(
+            new UsageError({
+              message: `${which}: line ${index + 1} of stdin is longer than ${stdinLineMaxBytes} bytes: pipe the secret alone on its line`
+            })
+          )
+        }
         return value === ""
           ? Either.left(
               new UsageError({

@@ -7,6 +7,7 @@ import {
   type ResolvedAudit,
   resolveAudit,
   type SharedFlags,
+  stdinLineMaxBytes,
   UsageError
 } from "../src/index.js"
 
@@ -86,6 +87,29 @@ describe("resolveAudit", () => {
     expect(Redacted.value(r.config.oauth!.clientSecret!)).toBe("secret-from-stdin")
     expect(r.config.credentials.find((c) => c.name === "password")?.source).toBe("stdin")
     expect(r.config.credentials.find((c) => c.name === "clientSecret")?.source).toBe("stdin")
+  })
+
+  it("asks stdin for one line per stdin flag, and refuses a line longer than 4 KiB", () => {
+    const { ARLO_PASSWORD: _p, ARLO_CLIENT_SECRET: _s, ...rest } = env
+    const asked: Array<number> = []
+    const reader = (text: string) => (lines: number) => {
+      asked.push(lines)
+      return Effect.succeed(text)
+    }
+    const run = (f: SharedFlags, text: string) => {
+      const exit = Effect.runSyncExit(resolveAudit(f, { env: rest, readStdin: reader(text) }))
+      return Exit.isSuccess(exit) ? exit.value : exit.cause._tag === "Fail" ? exit.cause.error.message : "defect"
+    }
+    const max = "p".repeat(stdinLineMaxBytes)
+    const one = run(flags({ passwordStdin: true }), `${max}\r\n`)
+    expect(typeof one === "string" ? one : Redacted.value(one.config.basic!.password)).toBe(max)
+    expect(run(flags({ passwordStdin: true }), `${max}p\n`)).toBe(
+      "--password-stdin: line 1 of stdin is longer than 4096 bytes: pipe the secret alone on its line"
+    )
+    expect(run(flags({ passwordStdin: true, clientSecretStdin: true }), `pw\n${max}é\n`)).toBe(
+      "--client-secret-stdin: line 2 of stdin is longer than 4096 bytes: pipe the secret alone on its line"
+    )
+    expect(asked).toEqual([1, 1, 2])
   })
 
   it("accepts a secret as a plain flag with a warning, and records flag as its source", () => {
