@@ -89,7 +89,8 @@ const rawPath = (href: string): string => {
  */
 export const contactRef = (href: string): ContactRef | null => {
   const path = rawPath(href)
-  const at = path.toLowerCase().lastIndexOf("/contacts/")
+  // ASCII case only: the index must hold in the href itself.
+  const at = path.replace(/[A-Z]/g, (c) => c.toLowerCase()).lastIndexOf("/contacts/")
   if (at === -1) return null
   const rest = path.slice(at + "/contacts/".length).replace(/\/$/, "")
   if (rest === "") return null
