@@ -208,6 +208,19 @@ export const catalogue: ReadonlyArray<CheckDefinition> = [
   )
 ]
 
+/**
+ * Checks whose result may name another check as its blocker without needing it to run first: basic.credentials
+ * settles skipped when MFA blocks the sign-in (blocked by basic.mfa), and the reverse for a locked account;
+ * approval waits for the client secret, the redirect URI for approval. A selection that reports a check also
+ * runs and reports these, so that a blocker it names is always in the report.
+ */
+export const defersTo: Readonly<Partial<Record<CheckId, ReadonlyArray<CheckId>>>> = {
+  "basic.credentials": ["basic.mfa"],
+  "basic.mfa": ["basic.credentials"],
+  "oauth.client.approved": ["oauth.client.secret"],
+  "oauth.redirect-uri": ["oauth.client.approved"]
+}
+
 const byId = new Map(catalogue.map((d) => [d.id, d]))
 
 /** The definition of a check. */

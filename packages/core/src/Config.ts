@@ -4,7 +4,7 @@
  * source is recorded for the report's masked hints.
  */
 import { Data, Either, Redacted } from "effect"
-import { type CheckId, catalogue, checkGroups, isCheckId } from "./Catalogue.js"
+import { type CheckId, catalogue, checkGroups, defersTo, isCheckId } from "./Catalogue.js"
 import { echo, withoutUserinfo } from "./internal/echo.js"
 import type { AuthMethod, CredentialSource } from "./Report.js"
 
@@ -588,12 +588,17 @@ const checkSelection = (
   return Either.right(undefined)
 }
 
+/** What a check needs (`needs`, `needsAny`) and the checks its result may name as blockers ({@link defersTo}). */
+const neighbours = (id: CheckId): ReadonlyArray<CheckId> => {
+  const d = catalogue.find((c) => c.id === id)!
+  return [...d.needs, ...d.needsAny, ...(defersTo[id] ?? [])]
+}
+
 /** The prerequisites of `ids`, transitively (through `needs` and `needsAny`), without `ids` themselves. */
 export const prerequisitesOf = (ids: ReadonlyArray<CheckId>): Set<CheckId> => {
   const out = new Set<CheckId>()
   const visit = (id: CheckId) => {
-    const d = catalogue.find((c) => c.id === id)!
-    for (const p of [...d.needs, ...d.needsAny]) {
+    for (const p of neighbours(id)) {
       if (out.has(p)) continue
       out.add(p)
       visit(p)
@@ -619,8 +624,7 @@ export const reportedChecks = (config: Pick<AuditConfig, "only" | "skip" | "assu
   if (config.only) {
     // A prerequisite behind a skipped check is not needed: the skipped one leaves its dependents unrun.
     const visit = (id: CheckId) => {
-      const d = catalogue.find((c) => c.id === id)!
-      for (const p of [...d.needs, ...d.needsAny]) {
+      for (const p of neighbours(id)) {
         if (withPrereqs.has(p) || config.skip.includes(p)) continue
         if (assume.includes(p)) {
           withPrereqs.add(p)

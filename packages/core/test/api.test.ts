@@ -138,9 +138,11 @@ describe("only and skip", () => {
   it("only: the selected checks and the prerequisites they need are reported, marked as such", async () => {
     sim.clearJournal()
     const r = await runAudit({ ...optionsFor(sim), only: ["basic.mfa"] })
-    expect(r.checks.map((c) => c.id)).toEqual(["target.url", "target.reachable", "basic.mfa"])
+    // basic.credentials comes along: the two read one sign-in, and either may name the other as its blocker.
+    expect(r.checks.map((c) => c.id)).toEqual(["target.url", "target.reachable", "basic.credentials", "basic.mfa"])
     expect(byId(r)["basic.mfa"]?.status).toBe("pass")
     expect(byId(r)["basic.mfa"]?.prerequisiteOf).toBeUndefined()
+    expect(byId(r)["basic.credentials"]?.prerequisiteOf).toEqual(["basic.mfa"])
     expect(byId(r)["target.url"]?.prerequisiteOf).toEqual(["basic.mfa"])
     expect(byId(r)["target.reachable"]?.prerequisiteOf).toEqual(["basic.mfa"])
     expect(r.selection).toEqual({ only: ["basic.mfa"], skip: [], assume: [] })
@@ -153,7 +155,7 @@ describe("only and skip", () => {
 
   it("only: a failing prerequisite is reported and decides the verdict", async () => {
     const r = await runAudit({ ...optionsFor(sim), baseUrl: `${sim.url}/missing`, only: ["basic.credentials"] })
-    expect(r.checks.map((c) => c.id)).toEqual(["target.url", "target.reachable", "basic.credentials"])
+    expect(r.checks.map((c) => c.id)).toEqual(["target.url", "target.reachable", "basic.credentials", "basic.mfa"])
     expect(byId(r)["target.reachable"]).toMatchObject({ status: "fail", prerequisiteOf: ["basic.credentials"] })
     expect(byId(r)["basic.credentials"]).toMatchObject({ status: "skipped", blockedBy: ["target.reachable"] })
     expect(r.verdict).toBe("not_ready")
@@ -205,7 +207,7 @@ describe("only and skip", () => {
   it("assume: the assumed check is reported as assumed and its dependents run", async () => {
     sim.clearJournal()
     const r = await runAudit({ ...optionsFor(sim), only: ["basic.mfa"], assume: ["target.reachable"] })
-    expect(r.checks.map((c) => c.id)).toEqual(["target.reachable", "basic.mfa"])
+    expect(r.checks.map((c) => c.id)).toEqual(["target.reachable", "basic.credentials", "basic.mfa"])
     expect(byId(r)["target.reachable"]).toMatchObject({ status: "skipped", cause: { code: "assumed" } })
     expect(byId(r)["basic.mfa"]?.status).toBe("pass")
     expect(r.verdict).toBe("ready")

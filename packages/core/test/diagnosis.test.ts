@@ -82,7 +82,7 @@ describe("the 401/403 classifier", () => {
   })
 })
 
-const client = (o: Partial<OAuthClient> = {}): OAuthClient => ({
+const client = (o: Partial<OAuthClient> = {}): OAuthClient & { readonly clientId: string } => ({
   clientId: "c1",
   clientSecret: null,
   redirectUri: "https://app.example/cb",
@@ -91,7 +91,8 @@ const client = (o: Partial<OAuthClient> = {}): OAuthClient => ({
   accessToken: null,
   refreshToken: null,
   allowRefresh: false,
-  ...o
+  ...o,
+  clientId: o.clientId ?? "c1"
 })
 const page = (code: string, desc: string) =>
   res(400, `<html><p class="error-code">${code}</p><p class="error-description">${desc}</p></html>`, {
