@@ -83,7 +83,6 @@ describe("the 401/403 classifier", () => {
 })
 
 const client = (o: Partial<OAuthClient> = {}): OAuthClient & { readonly clientId: string } => ({
-  clientId: "c1",
   clientSecret: null,
   redirectUri: "https://app.example/cb",
   scopes: ["openid", "profile", "offline_access", "all_claims"],
