@@ -8,7 +8,7 @@
 import type { HttpClient } from "@effect/platform"
 import { Cause, Clock, Deferred, Effect, Option, Ref } from "effect"
 import { type ArloHttpService, type HttpStats, makeArloHttp } from "./ArloHttp.js"
-import { type CheckDefinition, type CheckId, catalogue, definition } from "./Catalogue.js"
+import { type CheckDefinition, type CheckId, catalogue, definition, defersTo } from "./Catalogue.js"
 import { type AuditConfig, authMethods, reportedChecks } from "./Config.js"
 import { checkSpecs, speculate } from "./checks/index.js"
 import { type CheckContext, makeShared, type Outcome, recheck } from "./internal/check.js"
@@ -17,6 +17,7 @@ import {
   type AuditEvent,
   type CheckResult,
   inCatalogueOrder,
+  isAssumed,
   type Report,
   schemaUrl,
   schemaVersion,
@@ -31,6 +32,11 @@ export interface Rerun {
   readonly ids: ReadonlyArray<CheckId>
   /** The previous results; those not re-run are kept as they are and gate the re-run checks. */
   readonly previous: ReadonlyArray<CheckResult>
+  /**
+   * The previous report's totals, when known: the re-run's report then counts the time and the requests of
+   * both runs (so that its figures describe every result it holds).
+   */
+  readonly prior?: Pick<Report, "durationMs" | "requests" | "startedAt"> | undefined
 }
 
 export interface RunOptions {
@@ -60,6 +66,7 @@ export const buildReport = (input: {
   readonly interrupted: boolean
   readonly budget: number
   readonly stats: Pick<HttpStats, "requests" | "retries" | "peakInFlight">
+  readonly selection?: Report["selection"]
 }): Report => {
   const checks = inCatalogueOrder(input.results)
   return {
@@ -73,6 +80,7 @@ export const buildReport = (input: {
     interrupted: input.interrupted,
     summary: summaryOf(checks),
     checks,
+    ...(input.selection ? { selection: input.selection } : {}),
     requests: {
       count: input.stats.requests,
       budget: input.budget,
@@ -99,9 +107,13 @@ export const dependentsOf = (ids: ReadonlyArray<CheckId>): Set<CheckId> => {
   return out
 }
 
-/** The checks a re-run runs again: the ids, their dependents, and checks the re-run ones blocked. */
+/**
+ * The checks a re-run runs again: the ids, their dependents, and checks the re-run ones blocked; and
+ * policy.rate-limit when it was reported, since it describes the audit's own requests.
+ */
 export const rerunSet = (rerun: Rerun): Set<CheckId> => {
   const out = dependentsOf(rerun.ids)
+  if (rerun.previous.some((r) => r.id === "policy.rate-limit")) out.add("policy.rate-limit")
   let grew = true
   while (grew) {
     grew = false
@@ -117,10 +129,12 @@ export const rerunSet = (rerun: Rerun): Set<CheckId> => {
 }
 
 const prerequisitesOf = (d: CheckDefinition) => [...d.needs, ...d.needsAny]
+/** What runs with a check: its prerequisites, and the checks its result may name as blockers. */
+const runsWith = (d: CheckDefinition) => [...prerequisitesOf(d), ...(defersTo[d.id] ?? [])]
 
 type Settled = CheckResult & { readonly absent?: boolean }
 
-const ok = (r: Settled) => !r.absent && (r.status === "pass" || r.status === "warn")
+const ok = (r: Settled) => !r.absent && (r.status === "pass" || r.status === "warn" || isAssumed(r))
 const rootsOf = (r: Settled): Array<CheckId> =>
   r.status === "skipped" && !r.absent && r.blockedBy.length > 0 ? [...r.blockedBy] : [r.id]
 
@@ -210,10 +224,12 @@ export const runEngine = (
       } else {
         reportedList = reportedChecks(config)
       }
+      const assumed = new Set<CheckId>(config.assume)
       const reported = new Set(reportedList)
       const toRun = new Set<CheckId>(reportedList)
       const addPrereqs = (id: CheckId) => {
-        for (const p of prerequisitesOf(definition(id))) {
+        if (assumed.has(id)) return
+        for (const p of runsWith(definition(id))) {
           if (toRun.has(p) || given.has(p) || config.skip.includes(p)) continue
           toRun.add(p)
           addPrereqs(p)
@@ -221,6 +237,24 @@ export const runEngine = (
       }
       for (const id of reportedList) addPrereqs(id)
       const runList = catalogue.map((d) => d.id).filter((id) => toRun.has(id))
+      // With a selection, the checks reported only because selected ones need them, and which those are.
+      const prerequisiteOf = new Map<CheckId, Array<CheckId>>()
+      if (!rerun && config.only) {
+        for (const sel of config.only) {
+          if (!reported.has(sel)) continue
+          const seen = new Set<CheckId>()
+          const visit = (id: CheckId) => {
+            if (assumed.has(id) && id !== sel) return
+            for (const p of runsWith(definition(id))) {
+              if (seen.has(p) || !reported.has(p)) continue
+              seen.add(p)
+              if (!config.only!.includes(p)) prerequisiteOf.set(p, [...(prerequisiteOf.get(p) ?? []), sel])
+              visit(p)
+            }
+          }
+          visit(sel)
+        }
+      }
 
       const deferreds = new Map<CheckId, Deferred.Deferred<CheckResult>>()
       for (const id of runList) deferreds.set(id, yield* Deferred.make<CheckResult>())
@@ -286,7 +320,10 @@ export const runEngine = (
                 }
               : null),
           docs: d.docs,
-          durationMs
+          durationMs,
+          ...(prerequisiteOf.has(id)
+            ? { prerequisiteOf: inCatalogueOrder(prerequisiteOf.get(id)!.map((x) => ({ id: x }))).map((x) => x.id) }
+            : {})
         }
       }
 
@@ -316,6 +353,7 @@ export const runEngine = (
         config,
         http,
         shared,
+        priorRequests: rerun?.prior?.requests.count ?? 0,
         prerequisite: (p) => {
           const r = prereqs.get(p)
           return r && !r.absent ? r : undefined
@@ -338,6 +376,26 @@ export const runEngine = (
         Effect.gen(function* () {
           const spec = checkSpecs[id]
           const d = definition(id)
+          if (assumed.has(id)) {
+            yield* markStarted(id)
+            return yield* settle(
+              id,
+              finalize(
+                id,
+                {
+                  status: "skipped",
+                  summary: "Not run: assumed to hold (--assume), so the checks that need it ran as if it had passed.",
+                  cause: { code: "assumed", message: "the user asked to assume this check holds" },
+                  remediation: {
+                    steps: [`Run ${id} itself to confirm it (drop it from --assume).`],
+                    who: "you",
+                    recheck: recheck(id)
+                  }
+                },
+                0
+              )
+            )
+          }
           const na = spec.notApplicable?.(config)
           if (na !== undefined) {
             yield* markStarted(id)
@@ -384,11 +442,12 @@ export const runEngine = (
             config,
             http,
             shared,
+            priorRequests: 0,
             prerequisite: () => undefined,
             awaitResult: () => Effect.succeed(Option.none()),
             awaitOthers: Effect.void
           },
-          toRun,
+          new Set([...toRun].filter((id) => !assumed.has(id))),
           scope
         )
       }
@@ -465,14 +524,24 @@ export const runEngine = (
         ...reportedList.map((id) => final.get(id)!).filter((r) => r !== undefined),
         ...(rerun ? [...given.values()].filter((r) => !reported.has(r.id)) : [])
       ]
+      const prior = rerun?.prior
       const report = buildReport({
         target,
-        startedAt: isoAt(startMs),
-        durationMs: end - startMs,
+        startedAt: prior?.startedAt ?? isoAt(startMs),
+        durationMs: (prior?.durationMs ?? 0) + (end - startMs),
         results: reportedResults,
         interrupted: how !== "done",
         budget: config.maxRequests,
-        stats
+        stats: prior
+          ? {
+              requests: prior.requests.count + stats.requests,
+              retries: prior.requests.retries + stats.retries,
+              peakInFlight: Math.max(prior.requests.peakInFlight, stats.peakInFlight)
+            }
+          : stats,
+        ...(config.only !== null || config.skip.length > 0 || config.assume.length > 0
+          ? { selection: { only: config.only, skip: [...config.skip], assume: [...config.assume] } }
+          : {})
       })
       yield* emit({ _tag: "audit_finished", at: isoAt(end), report })
       return report

@@ -83,7 +83,7 @@ export const speculate = (
     if (runList.has("roles.api-user") && runList.has("basic.credentials")) credentialed.push(basicContactsAndRoles(ctx))
     if (runList.has("basic.credentials") || runList.has("basic.mfa")) credentialed.push(basicSignIn(ctx))
   }
-  if (config.oauth && runList.has("oauth.server")) {
+  if (config.oauth?.clientId && runList.has("oauth.server")) {
     if (clientProbeReaders.some((id) => runList.has(id))) credentialed.push(tokenProbe(ctx))
     anonymous.push(authorizeProbe(ctx), discoveryProbe(ctx))
   }
@@ -106,6 +106,7 @@ export const speculate = (
 
 /** The checks that read the invalid-code token probe. */
 const clientProbeReaders: ReadonlyArray<CheckId> = [
+  "oauth.redirect-uri",
   "oauth.client.registered",
   "oauth.client.approved",
   "oauth.client.secret"
