@@ -8,7 +8,7 @@
 import type { HttpClient } from "@effect/platform"
 import { Cause, Clock, Deferred, Effect, Option, Ref } from "effect"
 import { type ArloHttpService, type HttpStats, makeArloHttp } from "./ArloHttp.js"
-import { type CheckDefinition, type CheckId, catalogue, definition, defersTo } from "./Catalogue.js"
+import { type CheckDefinition, type CheckId, catalogue, defersTo, definition } from "./Catalogue.js"
 import { type AuditConfig, authMethods, reportedChecks } from "./Config.js"
 import { checkSpecs, speculate } from "./checks/index.js"
 import { type CheckContext, makeShared, type Outcome, recheck } from "./internal/check.js"
@@ -296,19 +296,14 @@ export const runEngine = (
           group: d.group,
           title: d.title,
           status,
-          summary: http.scrub(o.summary),
-          // Facts and possibilities can carry server text (a realm, role names): through the door, which
-          // is idempotent, so a check that already sent them through it changes nothing.
-          cause: o.cause
-            ? {
-                ...o.cause,
-                message: http.scrub(o.cause.message),
-                ...(o.cause.possibilities ? { possibilities: o.cause.possibilities.map(http.untrusted) } : {})
-              }
-            : null,
+          // Our own sentences are not scrubbed (a scrubber over them would be an oracle: a password
+          // "Basic" would turn "the Basic credentials" into a confession) and hold no secret: every piece
+          // of server text in them, and in the facts, came in through the audit's door (`http.untrusted`).
+          summary: o.summary,
+          cause: o.cause ? { ...o.cause } : null,
           blockedBy: status === "skipped" ? [...(o.blockedBy ?? [])] : [],
           ...(o.basis ? { basis: o.basis } : {}),
-          ...(o.facts ? { facts: http.untrustedDeep(o.facts) } : {}),
+          ...(o.facts ? { facts: o.facts } : {}),
           evidence: [...(o.evidence ?? [])],
           remediation:
             o.remediation ??
@@ -413,7 +408,7 @@ export const runEngine = (
                 : Effect.succeed<Outcome>({
                     status: "error",
                     summary: "An internal error stopped this check.",
-                    cause: { code: "internal", message: http.scrub(internalMessage(cause)) },
+                    cause: { code: "internal", message: http.untrusted(internalMessage(cause)) },
                     remediation: {
                       steps: ["Re-run the check; if it persists, report it with the audit's JSON report."],
                       who: "developer",

@@ -889,7 +889,12 @@ export const accessTokenProbe = (ctx: CheckContext): Effect.Effect<AccessTokenVi
           // fall through
         }
       }
-      return { _tag: "refresh_refused", res, error: jsonError(res.body).error } satisfies AccessTokenView
+      const refused = jsonError(res.body).error
+      return {
+        _tag: "refresh_refused",
+        res,
+        error: refused === null ? null : ctx.http.untrusted(refused)
+      } satisfies AccessTokenView
     })
   )
 }

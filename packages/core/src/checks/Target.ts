@@ -119,7 +119,7 @@ export const diagnoseReachable = (
     const loc = res.headers.location
     return {
       status: "fail",
-      summary: `${baseUrl} redirects elsewhere${loc ? ` (${originOf(loc, baseUrl)})` : ""} instead of answering.`,
+      summary: `${baseUrl} redirects elsewhere${loc ? ` (${door(originOf(loc, baseUrl))})` : ""} instead of answering.`,
       cause: {
         code: "redirected",
         message: `the root collection answered ${res.status} with a redirect to another origin`
