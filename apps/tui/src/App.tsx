@@ -15,6 +15,8 @@ export interface RunSpec {
   readonly target: number
   readonly ids: ReadonlyArray<CheckId> | null
   readonly previous: ReadonlyArray<CheckResult>
+  /** The report so far, whose time and requests a re-run's report counts in. */
+  readonly prior: Report | null
 }
 
 /** Where a run reports to. */
@@ -171,7 +173,7 @@ export const App = ({ targets, run, onExit, exportDir, columns, rows, intro, tic
   useEffect(() => {
     const { seq, target, ids } = request
     return run(
-      { target, ids, previous: results(stateRef.current) },
+      { target, ids, previous: results(stateRef.current), prior: ids === null ? null : stateRef.current.report },
       {
         event: (event) => dispatch({ type: "event", seq, event }),
         fail: (message) => dispatch({ type: "run_failed", seq, message })

@@ -1,6 +1,13 @@
 /** What a session audits and how it ends: shared by the interactive and the plain front ends. */
 import { AuditHttpClient, ExitCode, exitCodeFor, type FailOn } from "@arlo-ready/cli-kit"
-import { type AuditConfig, type AuditEvent, auditStream, type CheckId, type CheckResult } from "@arlo-ready/core"
+import {
+  type AuditConfig,
+  type AuditEvent,
+  auditStream,
+  type CheckId,
+  type CheckResult,
+  type Report
+} from "@arlo-ready/core"
 import { Stream } from "effect"
 import type { Outcome } from "./App.js"
 
@@ -16,12 +23,22 @@ export const runEvents = (
   options: {
     readonly ids?: ReadonlyArray<CheckId> | null
     readonly previous?: ReadonlyArray<CheckResult>
+    /** The report so far: a re-run's report adds its time and requests. */
+    readonly prior?: Report | null
     readonly signal?: AbortSignal
   } = {}
 ): Stream.Stream<AuditEvent> =>
   auditStream(config, {
     ...(options.signal ? { signal: options.signal } : {}),
-    ...(options.ids ? { rerun: { ids: options.ids, previous: options.previous ?? [] } } : {})
+    ...(options.ids
+      ? {
+          rerun: {
+            ids: options.ids,
+            previous: options.previous ?? [],
+            ...(options.prior ? { prior: options.prior } : {})
+          }
+        }
+      : {})
   }).pipe(Stream.provideLayer(AuditHttpClient))
 
 /** The exit code of an interactive session, by the report app's contract. */

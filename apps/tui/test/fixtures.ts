@@ -41,7 +41,7 @@ export const result = (id: CheckId, status: CheckStatus, extra: Partial<CheckRes
 
 export const report = (checks: ReadonlyArray<CheckResult>, interrupted = false): Report => ({
   $schema: "https://unpkg.com/@arlo-ready/core/report.schema.json",
-  schemaVersion: "1.0",
+  schemaVersion: "1.1",
   tool: { name: "arlo-ready", version: "0.0.0" },
   target,
   startedAt: at(),

@@ -35,7 +35,7 @@ export const result = (id: CheckId, status: CheckStatus, patch: Partial<CheckRes
 export const report = (checks: ReadonlyArray<CheckResult>, interrupted = false): Report =>
   Schema.decodeUnknownSync(Report)({
     $schema: schemaUrl,
-    schemaVersion: "1.0",
+    schemaVersion: "1.1",
     tool: { name: "arlo-ready", version: "0.0.0" },
     target: { baseUrl: "https://acme.arlo.co", platform: "acme", authMethods: ["basic"], credentials: [] },
     startedAt: "2025-01-01T00:00:00.000Z",
