@@ -55,6 +55,7 @@ export {
 } from "./Config.js"
 export { buildReport, dependentsOf, type Rerun, type RunOptions, rerunSet, runEngine, targetOf } from "./Engine.js"
 export { type AuditProgress, applyEvent, initialProgress, reportFromEvents } from "./Events.js"
+export { HostResolver, type HostResolverService } from "./internal/resolver.js"
 export { type AuditOptions, auditEvents, configFromOptions, rerunChecks, runAudit } from "./Promise.js"
 export * from "./Report.js"
 export {
@@ -67,4 +68,3 @@ export {
   type XmlElement,
   XmlParseError
 } from "./Xml.js"
-export { HostResolver, type HostResolverService } from "./internal/resolver.js"

@@ -34,7 +34,11 @@ withScenario("ready", (sim) => {
     const c = byId(r)
     expect(c["roles.api-user"]?.basis).toBe("confirmed")
     expect(c["roles.administrator"]).toMatchObject({ basis: "confirmed", status: "pass" })
-    expect(c["oauth.server"]?.facts).toEqual({ discovery: true, signIn: "redirect", signInAt: "/acme/oauth/account/login" })
+    expect(c["oauth.server"]?.facts).toEqual({
+      discovery: true,
+      signIn: "redirect",
+      signInAt: "/acme/oauth/account/login"
+    })
     // Shared probes happen once: one authenticated root GET for basic.* and roles.*, one authorize GET
     // for oauth.server/registered/approved/redirect-uri/scopes, one token POST for registered/approved/secret.
     const seen = sim()

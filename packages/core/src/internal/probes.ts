@@ -6,9 +6,9 @@ import { Effect, Either } from "effect"
 import type { ArloResponse, Auth, HttpFailure } from "../ArloHttp.js"
 import { resourcesPath } from "../Config.js"
 import { apiException, parseXml, type XmlElement } from "../Xml.js"
+import type { CheckContext } from "./check.js"
 import { readErrorWords } from "./protocol.js"
 import { type Door, plainDoor } from "./untrusted.js"
-import type { CheckContext } from "./check.js"
 
 export type Fetched = Either.Either<ArloResponse, HttpFailure>
 
