@@ -1,7 +1,8 @@
 /**
  * The `arlo-ready-report` command: the shared flags of cli-kit plus the report's own, and the program
- * that resolves the inputs, checks the output paths, runs the audit (streaming ndjson and text as it
- * goes) and writes every format. stdout carries the chosen format and nothing else.
+ * that resolves the inputs, checks the output paths, runs the audit (streaming ndjson and text to stdout
+ * as it goes) and writes every format. stdout carries the chosen format and nothing else. A write that
+ * fails (stdout, or an --output file) does not stop the others, and the run exits 4.
  */
 import { appendFileSync } from "node:fs"
 import {
@@ -31,7 +32,7 @@ import { runAudit } from "./internal/audit.js"
 import { binName, version } from "./internal/version.js"
 import { listChecksJson, listChecksText } from "./ListChecks.js"
 import { markdown } from "./Markdown.js"
-import { checkWritable, type LineSink, openLineSink, parseOutputs, writeOutput } from "./Outputs.js"
+import { checkWritable, parseOutputs, writeOutput } from "./Outputs.js"
 
 const reportFlags = {
   format: Options.text("format").pipe(
@@ -110,26 +111,17 @@ export const program = (flags: ReportFlags) =>
     yield* cli.stoppable(
       Effect.gen(function* () {
         const style = detectStyle(process.stdout, env)
-        const sinks: Array<LineSink> = []
-        for (const o of outputs.filter((o) => o.format === "ndjson")) sinks.push(yield* openLineSink(o))
+        // Every event, for the ndjson --output files: written whole at the end, like the other files.
         const events: Array<AuditEvent> = []
         const onEvent = (event: AuditEvent) => {
           events.push(event)
-          const line = ndjsonLine(event)
-          if (format === "ndjson") process.stdout.write(line)
-          for (const sink of sinks) sink.write(line)
+          if (format === "ndjson") process.stdout.write(ndjsonLine(event))
           if (format === "text") {
             if (event._tag === "audit_started") process.stdout.write(`${headerLine(event.target, style)}\n`)
             if (event._tag === "check_finished") process.stdout.write(`${checkLine(event.result, style)}\n`)
           }
         }
-        const report = yield* runAudit(resolved.config, cli.signal, onEvent).pipe(
-          Effect.ensuring(
-            Effect.sync(() => {
-              for (const sink of sinks) sink.close()
-            })
-          )
-        )
+        const report = yield* runAudit(resolved.config, cli.signal, onEvent)
 
         if (format === "text") {
           const causes = rootCauseSection(report, style)
@@ -154,15 +146,16 @@ export const program = (flags: ReportFlags) =>
         }
 
         let failed = false
-        for (const o of outputs.filter((o) => o.format !== "ndjson")) {
+        for (const o of outputs) {
           const written = writeOutput(o, render(o.format, report, { failOn, events }))
           if (Either.isLeft(written)) {
             failed = true
             yield* cli.warn(written.left.message)
           }
         }
+        // A failed write to stdout makes this a 4 as well (cli-kit's runtime sees those).
         yield* cli.setExitCode(
-          cli.interrupted() ? ExitCode.Interrupted : failed ? ExitCode.Usage : exitCodeFor(report, failOn)
+          cli.interrupted() ? ExitCode.Interrupted : failed ? ExitCode.WriteFailed : exitCodeFor(report, failOn)
         )
       })
     )
@@ -171,7 +164,7 @@ export const program = (flags: ReportFlags) =>
 /** The command, for `Command.run`. */
 export const command = Command.make(binName, { ...sharedFlags, ...reportFlags }, program).pipe(
   Command.withDescription(
-    "Audit an Arlo platform account against the preconditions of Arlo's REST API, for CI: a report on stdout and an exit code (0 ready, 1 not ready, 2 usage error, 3 incomplete, 130 interrupted)."
+    "Audit an Arlo platform account against the preconditions of Arlo's REST API, for CI: a report on stdout and an exit code (0 ready, 1 not ready, 2 usage error, 3 incomplete, 4 report not written in full, 130 interrupted)."
   )
 )
 

@@ -76,6 +76,7 @@ describe("help, version and the check list", () => {
     expect(r.stdout).toContain("The Basic auth username (env ARLO_USERNAME).")
     expect(r.stdout).not.toMatch(/A user-defined piece of text|A true or false value|This setting is optional/)
     expect(r.stdout).toContain("This option may be repeated")
+    expect(r.stdout).toContain("4 report not written in full")
   })
 
   it("--list-checks prints the catalogue as JSON by default, and as text", async () => {
@@ -174,7 +175,7 @@ describe("streaming formats and colour", () => {
       validReport(JSON.parse(json.stdout))
     }))
 
-  it("a reader that goes away mid-stream ends the run as interrupted, quietly", () =>
+  it("a reader that goes away mid-stream: exit 4 (the report was not written in full), quietly, never 130", () =>
     withSim("slow", async (sim) => {
       let closed = false
       const r = await run(["--format", "ndjson"], {
@@ -186,7 +187,7 @@ describe("streaming formats and colour", () => {
           }
         }
       })
-      expect(r.code).toBe(130)
+      expect(r.code).toBe(4)
       expect(r.stderr).toBe("")
     }))
 })

@@ -2,7 +2,7 @@
  * SIGINT (or SIGTERM) mid-audit: the audit stops, what was done so far is still written in the chosen
  * format and to every --output file, and the process exits 130.
  */
-import { mkdtempSync, readFileSync, rmSync } from "node:fs"
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
 import { type SimulatorHandle, startSimulator } from "@arlo-ready/simulator"
@@ -64,6 +64,8 @@ describe("interrupted", () => {
       const stream = events(readFileSync(ndjsonPath, "utf8"))
       const last = stream.at(-1)
       expect(last?._tag === "audit_finished" && last.report).toEqual(report)
+      // Written whole through temporary files, none of which is left behind.
+      expect(readdirSync(dir).filter((f) => f.startsWith(`.${signal}.`))).toEqual([])
     }
   )
 

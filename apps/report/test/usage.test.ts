@@ -87,6 +87,11 @@ const cases: ReadonlyArray<BadCase> = [
     message: /--output json=\/nonexistent-dir\/arlo\/report\.json: cannot write there \(its directory does not exist\)/
   },
   {
+    name: "an --output path that is a symbolic link",
+    args: ["--output", "json=/proc/self/cwd"],
+    message: /--output json=\/proc\/self\/cwd: .*\/proc\/self\/cwd is a symbolic link/
+  },
+  {
     name: "an --output path that is a directory",
     args: ["--output", "junit=."],
     message: /--output junit=\.: cannot write there \(it is a directory\)/
@@ -152,17 +157,17 @@ const cases: ReadonlyArray<BadCase> = [
     message: /--client-secret-stdin needs line 2 of stdin/
   },
   {
-    name: "--password with --password-stdin",
-    args: ["--password", "x", "--password-stdin"],
-    stdin: "x\n",
-    message: /Give --password or --password-stdin, not both/
-  },
-  {
     name: "a password line on stdin longer than 4 KiB",
     args: ["--password-stdin"],
     env: without("ARLO_PASSWORD"),
     stdin: `${"p".repeat(5000)}\n`,
     message: /--password-stdin: line 1 of stdin is longer than 4096 bytes/
+  },
+  {
+    name: "--password with --password-stdin",
+    args: ["--password", "x", "--password-stdin"],
+    stdin: "x\n",
+    message: /Give --password or --password-stdin, not both/
   },
   {
     name: "a username without a password",

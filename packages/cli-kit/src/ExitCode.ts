@@ -13,6 +13,12 @@ export const ExitCode = {
   Usage: 2,
   /** The audit could not decide every check (error status, deadline reached). */
   Incomplete: 3,
+  /**
+   * The report could not be written in full: a write to stdout failed (a full disk, a reader that went
+   * away) or an `--output` file could not be written (that file is left as it was). Whatever else could
+   * be written was.
+   */
+  WriteFailed: 4,
   /** Interrupted by SIGINT or SIGTERM; what was done so far is still emitted. */
   Interrupted: 130
 } as const
@@ -27,7 +33,8 @@ export const failOnValues: ReadonlyArray<FailOn> = ["fail", "warn"]
 
 /**
  * The exit code for a finished report. An interrupted run (SIGINT) exits 130 whatever the report
- * says; that is decided by the caller, which knows whether a signal arrived.
+ * says, and one whose report could not be written in full exits 4; those are decided by the caller,
+ * which knows whether a signal arrived and what the writes did.
  */
 export const exitCodeFor = (report: Pick<Report, "verdict">, failOn: FailOn = "fail"): ExitCode => {
   switch (report.verdict) {

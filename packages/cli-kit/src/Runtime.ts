@@ -1,7 +1,8 @@
 /**
  * The entry helper both apps run their @effect/cli command through. It keeps stdout for the chosen
  * output only: logs and errors go to stderr, a failure becomes one line and exit code 2 (never a stack
- * trace), and SIGINT/SIGTERM first asks the running audit to stop (so what was done so far is still
+ * trace), a write to stdout that fails becomes one line and exit code 4 (no line when the reader went
+ * away), and SIGINT/SIGTERM first asks the running audit to stop (so what was done so far is still
  * emitted) before interrupting the program.
  */
 
@@ -158,6 +159,29 @@ const writeLine = (stream: NodeJS.WriteStream, text: string) =>
   })
 
 /**
+ * The one stderr line for a failed write to stdout, or none when the reader went away (EPIPE, as with
+ * `| head -1`): that reader chose to stop reading, and says nothing else went wrong.
+ */
+export const stdoutFailureLine = (name: string, error: NodeJS.ErrnoException): string | undefined => {
+  if (error.code === "EPIPE") return undefined
+  const what = oneLine(error.message).replace(/, write$/, "")
+  const hint =
+    error.code === "ENOSPC" || error.code === "EDQUOT"
+      ? "free some space, or send stdout to another file"
+      : error.code === "EFBIG"
+        ? "the file grew past what this process may write (ulimit -f): raise the limit, or send stdout elsewhere"
+        : "send stdout to another file or pipe"
+  return `${name}: could not write to stdout (${what}), so what it shows is incomplete: ${hint}`
+}
+
+/**
+ * The exit code once the writes are done: a failed write to stdout makes any code but 130 a 4 (the
+ * report could not be written in full); a signal still says the run was interrupted.
+ */
+export const exitCodeAfterWrites = (code: number, stdoutFailed: boolean): number =>
+  stdoutFailed && code !== ExitCode.Interrupted ? ExitCode.WriteFailed : code
+
+/**
  * Runs a CLI program and exits the process with its exit code. Parse errors of @effect/cli become one
  * line on stderr; its help and version go to stdout without escape codes unless colour is on.
  */
@@ -188,19 +212,40 @@ export const runCli = <E, R extends Cli | NodeContext.NodeContext>(options: RunC
   process.on("SIGINT", onSignal)
   process.on("SIGTERM", onSignal)
 
+  // A write to stdout that fails (a full disk, a reader gone away) does not stop the program: whatever
+  // else it writes (--output files, the step summary) is still written, and the run exits 4.
+  let stdoutFailure: NodeJS.ErrnoException | undefined
+  process.stdout.on("error", (e: NodeJS.ErrnoException) => {
+    stdoutFailure ??= e
+  })
+
   const finish = (code: number) => {
     process.removeListener("SIGINT", onSignal)
     process.removeListener("SIGTERM", onSignal)
     if (graceTimer) clearTimeout(graceTimer)
-    process.exitCode = code
-    // Let both streams drain before leaving: a report must never be cut short.
-    process.stdout.write("", () => process.stderr.write("", () => process.exit(code)))
+    // Let stdout drain before leaving (a report must never be cut short), without writing to it: even an
+    // empty write fails on a full device. A write that failed just now has set `errored` already, and
+    // its "error" event comes on the next turn; decide after it.
+    const out = process.stdout
+    let settled = false
+    const settle = () => {
+      if (settled) return
+      settled = true
+      setImmediate(() => {
+        stdoutFailure ??= (out.errored ?? undefined) as NodeJS.ErrnoException | undefined
+        const line = stdoutFailure ? stdoutFailureLine(options.name, stdoutFailure) : undefined
+        if (line !== undefined) process.stderr.write(`${line}\n`)
+        const final = exitCodeAfterWrites(code, stdoutFailure !== undefined)
+        process.exitCode = final
+        process.stderr.write("", () => process.exit(final))
+      })
+    }
+    if (out.writableLength > 0 && !out.destroyed && !out.errored) {
+      out.once("drain", settle)
+      out.once("close", settle)
+      out.once("error", settle)
+    } else settle()
   }
-  // A reader that goes away (`| head`) is not an error of ours; a run cut short before its verdict
-  // is an interrupted one.
-  process.stdout.on("error", (e: NodeJS.ErrnoException) => {
-    if (e.code === "EPIPE") process.exit(exitCode ?? ExitCode.Interrupted)
-  })
 
   const runtime: CliRuntime = {
     signal: controller.signal,

@@ -13,6 +13,7 @@ describe("exitCodeFor", () => {
     expect(exitCodeFor({ verdict: "incomplete" })).toBe(3)
     expect(exitCodeFor({ verdict: "incomplete" }, "warn")).toBe(3)
     expect(ExitCode.Usage).toBe(2)
+    expect(ExitCode.WriteFailed).toBe(4)
     expect(ExitCode.Interrupted).toBe(130)
   })
 })
