@@ -118,7 +118,8 @@ const flagNames: Record<string, string> = {
   concurrency: "--concurrency",
   maxRequests: "--max-requests",
   only: "--only",
-  skip: "--skip"
+  skip: "--skip",
+  assume: "--assume"
 }
 
 /** The core speaks of its option names (`baseUrl`); a CLI user knows flags (`--base-url`). */
@@ -282,6 +283,7 @@ export const resolveAudit = (
       : undefined
     const only = flags.only.length > 0 ? yield* parseCheckList("--only", flags.only) : undefined
     const skip = flags.skip.length > 0 ? yield* parseCheckList("--skip", flags.skip) : undefined
+    const assume = flags.assume.length > 0 ? yield* parseCheckList("--assume", flags.assume) : undefined
 
     if (Option.isSome(flags.password) && flags.passwordStdin) {
       return yield* new UsageError({ message: "Give --password or --password-stdin, not both" })
@@ -359,7 +361,8 @@ export const resolveAudit = (
       concurrency,
       maxRequests,
       only,
-      skip
+      skip,
+      assume
     }
 
     // --auth: drop the other method's environment; its flags would contradict it.

@@ -80,8 +80,18 @@ export const auditFlags = {
   deadline: text("deadline", "DURATION", "Whole-audit deadline, e.g. 60s or 2m."),
   concurrency: text("concurrency", "N", "At most N requests in flight."),
   maxRequests: text("max-requests", "N", "At most N requests in all."),
-  only: list("only", "Run only these checks (and report the rest as absent). Repeatable or comma-separated."),
-  skip: list("skip", "Skip these checks. Repeatable or comma-separated.")
+  only: list(
+    "only",
+    "Run only these checks; the checks they need run too and are reported. Repeatable or comma-separated."
+  ),
+  skip: list(
+    "skip",
+    "Do not run these checks. A skipped check that another needs leaves that one unrun: the verdict is incomplete (exit 3)."
+  ),
+  assume: list(
+    "assume",
+    "Do not run these checks but take them to hold, so the checks that need them run (reported as assumed)."
+  )
 }
 
 /** Every shared flag, to spread into a `Command.make` config. */
@@ -109,6 +119,7 @@ export interface SharedFlags {
   readonly maxRequests: Option.Option<string>
   readonly only: ReadonlyArray<string>
   readonly skip: ReadonlyArray<string>
+  readonly assume: ReadonlyArray<string>
 }
 
 /** The long names of the shared flags that take a value (for the missing-value check in `runCli`). */
@@ -130,5 +141,6 @@ export const sharedValueFlags: ReadonlyArray<string> = [
   "--concurrency",
   "--max-requests",
   "--only",
-  "--skip"
+  "--skip",
+  "--assume"
 ]

@@ -33,6 +33,7 @@ const flags = (patch: Partial<SharedFlags> = {}): SharedFlags => ({
   maxRequests: none,
   only: [],
   skip: [],
+  assume: [],
   ...patch
 })
 
