@@ -105,14 +105,27 @@ describe("verdicts and exit codes", () => {
       ])
     }))
 
-  it("a filtered run reports only the chosen checks and still validates", () =>
+  it("a filtered run reports the chosen checks and the checks they need, and still validates", () =>
     withSim("ready", async (sim) => {
-      const r = await run(["--only", "roles", "--skip", "roles.presenter-limits", "--only", "basic.mfa"], {
+      const r = await run(["--only", "roles.api-user,roles.administrator", "--only", "basic.mfa"], {
         env: auditEnv(sim, "acme")
       })
       expect(r.code).toBe(0)
       const report = validReport(JSON.parse(r.stdout))
-      expect(report.checks.map((c) => c.id)).toEqual(["basic.mfa", "roles.api-user", "roles.administrator"])
+      expect(report.checks.map((c) => c.id)).toEqual([
+        "target.url",
+        "target.reachable",
+        "basic.credentials",
+        "basic.mfa",
+        "roles.api-user",
+        "roles.administrator",
+        "oauth.token"
+      ])
+      expect(report.checks.find((c) => c.id === "basic.credentials")?.prerequisiteOf).toEqual([
+        "basic.mfa",
+        "roles.api-user",
+        "roles.administrator"
+      ])
     }))
 
   it("a platform that does not answer gives a valid report and the exit code of its verdict", async () => {

@@ -132,7 +132,8 @@ describe("resolveAudit", () => {
           mfaSetting: Option.some("Required"),
           expectAccess: Option.some("presenter"),
           only: ["roles", "basic.mfa"],
-          skip: ["roles.presenter-limits"]
+          skip: ["policy.basic-auth"],
+          assume: ["target.reachable"]
         })
       )
     )
@@ -143,9 +144,12 @@ describe("resolveAudit", () => {
       maxRequests: 40,
       mfaSetting: "required",
       expectAccess: "presenter",
-      skip: ["roles.presenter-limits"]
+      skip: ["policy.basic-auth"],
+      assume: ["target.reachable"]
     })
     expect(r.config.only).toEqual(["basic.mfa", "roles.api-user", "roles.administrator", "roles.presenter-limits"])
+    // A check both selected and skipped is refused, naming the flags.
+    expect(resolve(flags({ only: ["roles"], skip: ["roles.presenter-limits"] }))).toMatch(/both selected/)
   })
 
   it("narrows the methods with --auth and requires their credentials", () => {
