@@ -4,143 +4,16 @@
  * started in this process over real HTTP. Also the binary with stdout piped, and Ctrl+C.
  */
 import { execFile, spawn } from "node:child_process"
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs"
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
-import { fileURLToPath } from "node:url"
 import { type SimulatorHandle, startSimulator } from "@arlo-ready/simulator"
-import { Terminal } from "@xterm/headless"
-import * as pty from "node-pty"
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest"
+import { afterAll, describe, expect, it } from "vitest"
+import { bin, cleanEnv, keys, open, registerPtyHooks, selected, selectRow, sleep } from "./pty.js"
 
-const bin = fileURLToPath(new URL("../dist/bin.js", import.meta.url))
-const keys = { up: "\x1b[A", down: "\x1b[B", enter: "\r", escape: "\x1b", ctrlC: "\x03" }
-
-beforeAll(() => {
-  if (!existsSync(bin)) {
-    throw new Error(`${bin} is missing: build the app first (pnpm --filter @arlo-ready/tui build; pnpm test builds it)`)
-  }
-})
-
-/** The environment a user's shell would give, without anything that would change the mode or the target. */
-const cleanEnv = (extra: Record<string, string>): Record<string, string> => {
-  const env: Record<string, string> = {}
-  for (const [k, v] of Object.entries(process.env)) {
-    if (v === undefined) continue
-    if (/^(CI|CONTINUOUS_INTEGRATION|GITHUB_ACTIONS|NO_COLOR|FORCE_COLOR|VITEST.*|ARLO_.*)$/.test(k)) continue
-    env[k] = v
-  }
-  return { ...env, TERM: "xterm-256color", LANG: "C.UTF-8", ...extra }
-}
-
-const sleep = (ms: number) => new Promise((res) => setTimeout(res, ms))
-
-interface Session {
-  /** The visible screen, one string per row, trailing spaces trimmed. */
-  readonly screen: () => Array<string>
-  /** Everything the program wrote, escape codes included. */
-  readonly raw: () => string
-  readonly waitFor: (
-    check: (rows: Array<string>) => boolean,
-    what: string,
-    timeoutMs?: number
-  ) => Promise<Array<string>>
-  readonly waitText: (text: string | RegExp, timeoutMs?: number) => Promise<Array<string>>
-  readonly press: (key: string) => Promise<void>
-  readonly exit: Promise<number>
-  readonly term: Terminal
-  readonly kill: () => void
-}
-
-const sessions: Array<Session> = []
-
-/** Runs the binary in a pseudo-terminal of `cols` x `rows`. */
-const open = (
-  args: ReadonlyArray<string>,
-  env: Record<string, string>,
-  cols: number,
-  rows: number,
-  cwd = tmpdir(),
-  command: { file: string; args: Array<string> } = { file: process.execPath, args: [bin, ...args] }
-): Session => {
-  const term = new Terminal({ cols, rows, allowProposedApi: true, scrollback: 200 })
-  const child = pty.spawn(command.file, command.args, {
-    name: "xterm-256color",
-    cols,
-    rows,
-    cwd,
-    env: cleanEnv(env)
-  })
-  let raw = ""
-  let exited = false
-  child.onData((d) => {
-    raw += d
-    term.write(d)
-  })
-  const exit = new Promise<number>((res) =>
-    child.onExit((e) => {
-      exited = true
-      res(e.exitCode)
-    })
-  )
-  const screen = () => {
-    const b = term.buffer.active
-    const out: Array<string> = []
-    for (let i = 0; i < rows; i++) out.push(b.getLine(b.viewportY + i)?.translateToString(true) ?? "")
-    return out
-  }
-  const waitFor = async (check: (rows: Array<string>) => boolean, what: string, timeoutMs = 20_000) => {
-    const until = Date.now() + timeoutMs
-    for (;;) {
-      // Let the emulator parse everything received so far.
-      await new Promise<void>((res) => term.write("", res))
-      const s = screen()
-      if (check(s)) return s
-      if (Date.now() > until) throw new Error(`timed out waiting for ${what}; screen:\n${s.join("\n")}`)
-      await sleep(50)
-    }
-  }
-  const session: Session = {
-    screen,
-    raw: () => raw,
-    waitFor,
-    waitText: (text, timeoutMs) =>
-      waitFor(
-        (s) => s.some((l) => (typeof text === "string" ? l.includes(text) : text.test(l))),
-        String(text),
-        timeoutMs
-      ),
-    press: async (key) => {
-      child.write(key)
-      await sleep(80)
-    },
-    exit,
-    term,
-    kill: () => {
-      if (!exited) child.kill()
-    }
-  }
-  sessions.push(session)
-  return session
-}
-
-const selected = (rows: Array<string>) => rows.find((l) => l.startsWith("›")) ?? ""
-
-/** Moves the selection with the arrow keys until the selected row shows `title`. */
-const selectRow = async (s: Session, title: string) => {
-  for (let i = 0; i < 20 && !selected(s.screen()).includes(title); i++) {
-    const before = selected(s.screen())
-    await s.press(keys.down)
-    await s.waitFor((rows) => selected(rows) !== before, "the selection to move")
-  }
-  expect(selected(s.screen())).toContain(title)
-}
+registerPtyHooks()
 
 let sim: SimulatorHandle | undefined
-
-afterEach(() => {
-  for (const s of sessions.splice(0)) s.kill()
-})
 
 afterAll(async () => {
   await sim?.close()
