@@ -1,7 +1,8 @@
 /** The live checklist: checks grouped as the catalogue groups them, each group rolled up to its worst status. */
 import { definition, groupTitles } from "@arlo-ready/core"
 import { type Line, Lines, line, type Segment } from "./internal/Lines.js"
-import { width as cols, duration, pad, truncate, wrap } from "./internal/Text.js"
+import { shown } from "./internal/Shown.js"
+import { clean, width as cols, duration, pad, truncate, wrap } from "./internal/Text.js"
 import { spinnerFrames, statusColor, statusGlyph, verdictColor, verdictGlyph, verdictText } from "./internal/Theme.js"
 import { groups, progress, type Row, type RowStatus, type State, verdict } from "./State.js"
 
@@ -21,17 +22,18 @@ const spinner = (now: number) => spinnerFrames[Math.floor(now / 100) % spinnerFr
 const glyph = (status: RowStatus, now: number) => (status === "running" ? spinner(now) : statusGlyph[status])
 
 const detailOf = (row: Row, now: number): Segment => {
+  const result = row.result && shown(row.result)
   switch (row.status) {
     case "pending":
       return { text: "waiting", dim: true }
     case "running":
       return { text: duration(row.startedAt === null ? 0 : now - row.startedAt), color: "cyan" }
     case "skipped":
-      return row.result && row.result.blockedBy.length > 0
-        ? { text: `blocked by ${row.result.blockedBy.join(", ")}`, dim: true }
-        : { text: row.result?.summary ?? "skipped", dim: true }
+      return result && result.blockedBy.length > 0
+        ? { text: `blocked by ${result.blockedBy.join(", ")}`, dim: true }
+        : { text: result?.summary ?? "skipped", dim: true }
     default:
-      return { text: row.result?.summary ?? "", ...(row.status === "not_applicable" ? { dim: true } : {}) }
+      return { text: result?.summary ?? "", ...(row.status === "not_applicable" ? { dim: true } : {}) }
   }
 }
 
@@ -57,8 +59,8 @@ const rollup = (rows: ReadonlyArray<Row>, status: RowStatus): string => {
 
 /** The header: which target, and how to switch when there are several. */
 export const headerLines = (state: State, frame: Frame): Array<Line> => {
-  const label = frame.targets[state.target] ?? "arlo-ready"
-  const url = state.targetInfo?.baseUrl
+  const label = clean(frame.targets[state.target] ?? "arlo-ready")
+  const url = state.targetInfo && clean(state.targetInfo.baseUrl)
   const several = frame.targets.length > 1
   const left = `arlo-ready · ${label}`
   const right = several ? `  [${state.target + 1}/${frame.targets.length}] p: next` : ""
@@ -116,7 +118,7 @@ export const listLines = (state: State, frame: Frame): { lines: Array<Line>; sel
   return { lines, selectedLine }
 }
 
-const titleOf = (row: Row): string => row.result?.title ?? definition(row.id).title
+const titleOf = (row: Row): string => (row.result ? shown(row.result).title : definition(row.id).title)
 
 /** The closing lines: the verdict (or progress while running) and any notice. */
 export const verdictLines = (state: State, frame: Frame): Array<Line> => {
@@ -174,7 +176,7 @@ export const Checklist = ({ state, frame }: { readonly state: State; readonly fr
   const footer = verdictLines(state, frame)
   const notice = state.notice
   const noticeLines: Array<Line> = notice
-    ? wrap(notice.text, frame.width, "  ").map((t, i) =>
+    ? wrap(clean(notice.text), frame.width, "  ").map((t, i) =>
         line(`notice-${i}`, t, { color: notice.tone === "error" ? "red" : "blue" })
       )
     : []

@@ -1,7 +1,8 @@
 /** The details of one check: why it stands where it does, the evidence, and how to fix it. */
 import { definition } from "@arlo-ready/core"
 import { type Line, Lines, line } from "./internal/Lines.js"
-import { duration, truncate, wrap } from "./internal/Text.js"
+import { shown } from "./internal/Shown.js"
+import { clean, duration, truncate, wrap } from "./internal/Text.js"
 import { actorText, type Color, spinnerFrames, statusColor, statusGlyph, statusWord } from "./internal/Theme.js"
 import type { Row } from "./State.js"
 
@@ -22,7 +23,8 @@ const factText = (value: unknown): string => {
 /** Every line of the details of a row, wrapped to the width. */
 export const detailsLines = (row: Row, now: number, width: number): Array<Line> => {
   const def = definition(row.id)
-  const r = row.result
+  // Every string of the result through the one sanitiser, capped; composed lines are capped again.
+  const r = row.result && shown(row.result)
   const out: Array<Line> = []
   let n = 0
   const key = () => `d${n++}`
@@ -84,7 +86,7 @@ export const detailsLines = (row: Row, now: number, width: number): Array<Line> 
   }
   if (r.facts && Object.keys(r.facts).length > 0) {
     heading("Facts")
-    for (const [k, v] of Object.entries(r.facts)) item("", `${k}: ${factText(v)}`)
+    for (const [k, v] of Object.entries(r.facts)) item("", clean(`${k}: ${factText(v)}`))
   }
   if (r.remediation) {
     heading("How to fix it")

@@ -399,3 +399,69 @@ describe("App: 60 columns", () => {
     expect(screen).toContain("     off multi-factor authentication.")
   })
 })
+
+/** Server text that acts on a terminal written raw: a title, a colour Ink never emits, a hyperlink, C1, bidi. */
+const hostile = (word: string) =>
+  `${word} \u001b]0;PWNED\u0007\u001b[38;5;201mtinted\u001b[0m \u001b]8;;https://evil.example/\u0007linked\u001b]8;;\u0007 ` +
+  "\u009b2J\u007f \u202egnirts-desrever\u202c \u2066isolated\u2069 \u200emarks\u200f \u061cend"
+
+/** The hostile text in every string of a result the screen shows. */
+const hostileMfa = (text: (field: string) => string) =>
+  mfaResults().map((r) =>
+    r.id === "basic.mfa"
+      ? {
+          ...r,
+          summary: text("summary"),
+          cause: { code: "mfa_enabled", message: text("cause"), possibilities: [text("possibly")] },
+          evidence: [
+            {
+              method: "GET",
+              path: `/acme/api/2012-02-01/auth/resources/?${text("path")}`,
+              status: 401,
+              durationMs: 3,
+              error: text("error"),
+              note: text("note")
+            }
+          ],
+          facts: { realm: text("fact"), roles: [text("role")] },
+          remediation: { steps: [text("step")], who: "you" as const, recheck: "arlo-ready --only basic.mfa" }
+        }
+      : r
+  )
+
+// biome-ignore lint/suspicious/noControlCharactersInRegex: looking for control characters is the point
+const unsafe = /[\u0000-\u0009\u000b-\u001f\u007f-\u009f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]/
+
+describe("App: text from a hostile server", () => {
+  it("renders no escape sequence, control or bidi character from a result, in the list or the details", async () => {
+    const t = mount({ columns: 100, rows: 60 })
+    t.emit(runEvents(hostileMfa(hostile)))
+    await t.waitText("Verdict")
+    for (let i = 0; i < 3; i++) await t.press("j")
+    await t.press(keys.enter)
+    const details = await t.waitText("How to fix it")
+    for (const field of ["summary", "cause", "possibly", "path", "error", "note", "fact", "role", "step"]) {
+      expect(details.replace(/\s+/g, " ")).toContain(`${field} tinted linked gnirts-desrever isolated marks end`)
+    }
+    // Every frame Ink wrote (no colours without a terminal: any control character came from the result).
+    for (const frame of t.app.frames) expect(frame).not.toMatch(unsafe)
+  })
+
+  it("opens the details of 300 KB single-word strings at once, showing a capped head of each", async () => {
+    const t = mount({ columns: 60, rows: 40 })
+    const started = Date.now()
+    t.emit(runEvents(hostileMfa((field) => `${field}-${"x".repeat(300 * 1024)}`)))
+    const list = await t.waitText("Verdict")
+    expect(list).toMatch(/MFA and API sign-in {2}summary-x+…/)
+    for (let i = 0; i < 3; i++) await t.press("j")
+    await t.press(keys.enter)
+    const details = await t.waitText("Cause")
+    for (const l of details.split("\n")) expect(l.length).toBeLessThanOrEqual(60)
+    expect(details).toMatch(/x…/)
+    await t.press("j")
+    await t.press(keys.escape)
+    await t.waitText("Verdict")
+    // Generous: the wrap this replaced had not drawn the details after minutes.
+    expect(Date.now() - started).toBeLessThan(20_000)
+  })
+})

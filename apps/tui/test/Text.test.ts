@@ -1,6 +1,16 @@
 import { describe, expect, it } from "vitest"
 import { displayPath, reportFileName } from "../src/Export.js"
-import { duration, truncate, width, wrap } from "../src/internal/Text.js"
+import { shown } from "../src/internal/Shown.js"
+import { clean, duration, SHOWN_MAX, truncate, width, wrap } from "../src/internal/Text.js"
+import { result } from "./fixtures.js"
+
+const ESC = "\u001b"
+/** Server text that acts on a terminal written raw: a title, colours, a hyperlink, a C1 CSI, bidi characters. */
+const hostile =
+  `MFA ${ESC}]0;PWNED${"\u0007"}${ESC}[38;5;201mtinted${ESC}[0m ${ESC}]8;;https://evil.example/${"\u0007"}linked${ESC}]8;;${"\u0007"} ` +
+  "\u009b2J\u007f \u202egnirts-desrever\u202c \u2066isolated\u2069 \u200emarks\u200f \u061cend\r\nnext\u2028line"
+// biome-ignore lint/suspicious/noControlCharactersInRegex: looking for control characters is the point
+const unsafe = /[\u0000-\u001f\u007f-\u009f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]/
 
 describe("Text", () => {
   it("truncates to a width with an ellipsis, and leaves short text alone", () => {
@@ -24,11 +34,135 @@ describe("Text", () => {
     expect(wrap("", 10)).toEqual([""])
   })
 
+  it("wraps a 1 MB word in one pass: fast, at the width, nothing lost", () => {
+    const word = "x".repeat(1024 * 1024)
+    const started = performance.now()
+    const lines = wrap(`Cause: ${word} (end)`, 80, "  ")
+    const ms = performance.now() - started
+    expect(lines[0]).toBe("Cause:")
+    for (const l of lines.slice(1, -2)) expect(l).toBe(`  ${"x".repeat(78)}`)
+    expect(lines.at(-1)).toMatch(/^ {2}x* \(end\)$|^ {2}\(end\)$/)
+    expect(
+      lines
+        .slice(1)
+        .map((l) => l.slice(2))
+        .join("")
+        .replace(" (end)", "")
+        .replace("(end)", "")
+    ).toBe(word)
+    // The wrap this replaced re-sliced the rest of the word for every line: minutes for this one.
+    expect(ms).toBeLessThan(5000)
+  })
+
+  it("counts and cuts graphemes as Intl.Segmenter does over the whole string, across its reading windows", () => {
+    const segmenter = new Intl.Segmenter()
+    const parts = [
+      "a",
+      " ",
+      "\r\n",
+      "é",
+      "e\u0301",
+      "😀",
+      "👩‍👩‍👧",
+      "🇬🇧",
+      "🇫🇷",
+      "\u0301",
+      "x\u200d",
+      "ก",
+      "ำ",
+      "\u1100\u1161\u11a8",
+      "\ud83d",
+      "…"
+    ]
+    let seed = 7
+    const next = () => {
+      seed = (seed * 1103515245 + 12345) % 2 ** 31
+      return seed / 2 ** 31
+    }
+    for (let n = 0; n < 300; n++) {
+      let s = ""
+      for (let i = Math.floor(next() * 700); i > 0; i--) s += parts[Math.floor(next() * parts.length)]
+      const g = Array.from(segmenter.segment(s), (x) => x.segment)
+      expect(width(s), JSON.stringify(s)).toBe(g.length)
+      const max = 1 + Math.floor(next() * g.length)
+      const flat = Array.from(segmenter.segment(s.replace(/[\r\n\t]+/g, " ")), (x) => x.segment)
+      const want =
+        flat.length <= max
+          ? flat.join("")
+          : `${flat
+              .slice(0, max - 1)
+              .join("")
+              .trimEnd()}…`
+      expect(truncate(s, max), JSON.stringify({ s, max })).toBe(want)
+    }
+  })
+
+  it("truncates a 1 MB string reading only what it keeps", () => {
+    const long = "y".repeat(1024 * 1024)
+    const started = performance.now()
+    for (let i = 0; i < 100; i++) expect(truncate(long, 40)).toBe(`${"y".repeat(39)}…`)
+    expect(performance.now() - started).toBeLessThan(5000)
+  })
+
   it("shows durations for people", () => {
     expect(duration(0)).toBe("0ms")
     expect(duration(850)).toBe("850ms")
     expect(duration(1234)).toBe("1.2s")
     expect(duration(65_000)).toBe("1m05s")
+  })
+})
+
+describe("clean: the one sanitiser for text the screen did not write", () => {
+  it("removes escape sequences and neutralises controls and bidi characters, keeping the words", () => {
+    const safe = clean(hostile)
+    expect(safe).not.toMatch(unsafe)
+    expect(safe).toBe("MFA tinted linked gnirts-desrever isolated marks end next line")
+  })
+
+  it("shows at most SHOWN_MAX characters of any string, ending in an ellipsis", () => {
+    const started = performance.now()
+    const long = clean(`redirect_uri-${"x".repeat(300 * 1024)}`)
+    expect(width(long)).toBe(SHOWN_MAX)
+    expect(long.endsWith("x…")).toBe(true)
+    // Escape sequences beyond what is shown are never read; a cut sequence leaves no ESC behind.
+    const escapes = clean(`${ESC}]0;`.repeat(300_000))
+    expect(escapes).not.toMatch(unsafe)
+    // One grapheme of a million combining marks is cut too.
+    expect(clean(`e${"\u0301".repeat(1024 * 1024)}`).length).toBeLessThanOrEqual(4 * SHOWN_MAX + 1)
+    // Never half a surrogate pair.
+    const emoji = clean("😀".repeat(SHOWN_MAX * 3))
+    expect(emoji).toBe(`${"😀".repeat(SHOWN_MAX - 1)}…`)
+    expect(performance.now() - started).toBeLessThan(5000)
+    expect(clean("short")).toBe("short")
+  })
+
+  it("reaches every string of a check result the screen shows", () => {
+    const r = shown(
+      result("basic.mfa", "fail", {
+        title: hostile,
+        summary: hostile,
+        cause: { code: hostile, message: hostile, possibilities: [hostile] },
+        evidence: [{ method: hostile, path: hostile, status: 401, durationMs: 1, error: hostile, note: hostile }],
+        facts: { [hostile]: hostile, list: [hostile, { deep: [hostile] }], n: 3, yes: true, none: null },
+        remediation: { steps: [hostile, hostile], who: "you", recheck: hostile },
+        docs: [{ title: hostile, url: hostile }]
+      })
+    )
+    const strings: Array<string> = []
+    const walk = (v: unknown): void => {
+      if (typeof v === "string") strings.push(v)
+      else if (Array.isArray(v)) v.forEach(walk)
+      else if (v !== null && typeof v === "object") {
+        for (const [k, x] of Object.entries(v)) {
+          strings.push(k)
+          walk(x)
+        }
+      }
+    }
+    walk(r)
+    for (const s of strings) expect(s, JSON.stringify(s)).not.toMatch(unsafe)
+    expect(strings.filter((s) => s.includes("gnirts-desrever")).length).toBe(18)
+    expect(r.facts).toMatchObject({ n: 3, yes: true, none: null })
   })
 })
 
