@@ -1,8 +1,8 @@
 import { describe, expect, it } from "vitest"
-import { displayPath, reportFileName } from "../src/Export.js"
+import { displayPath, reportFileName, reportJson } from "../src/Export.js"
 import { shown } from "../src/internal/Shown.js"
 import { clean, duration, SHOWN_MAX, truncate, width, wrap } from "../src/internal/Text.js"
-import { result } from "./fixtures.js"
+import { report, result } from "./fixtures.js"
 
 const ESC = "\u001b"
 /** Server text that acts on a terminal written raw: a title, colours, a hyperlink, a C1 CSI, bidi characters. */
@@ -167,6 +167,27 @@ describe("clean: the one sanitiser for text the screen did not write", () => {
 })
 
 describe("Export", () => {
+  it("writes the report as JSON with every C1 control, DEL, separator and bidi character escaped", () => {
+    const r = report([
+      result("basic.mfa", "fail", {
+        summary: hostile,
+        cause: { code: "mfa_enabled", message: hostile },
+        facts: { [hostile]: [hostile] }
+      })
+    ])
+    const body = reportJson(r)
+    expect(body.endsWith("}\n")).toBe(true)
+    expect(body.replace(/\n/g, "")).not.toMatch(unsafe)
+    for (const c of ["\\u001b", "\\u009b", "\\u007f", "\\u202e", "\\u2066", "\\u200e", "\\u061c", "\\u2028"]) {
+      expect(body).toContain(c)
+    }
+    // The same report, character for character.
+    expect(JSON.parse(body)).toEqual(JSON.parse(JSON.stringify(r)))
+    expect(reportJson(report([result("target.url", "pass")]))).toBe(
+      `${JSON.stringify(report([result("target.url", "pass")]), null, 2)}\n`
+    )
+  })
+
   it("names the report file after the moment, safe on every file system", () => {
     const at = new Date(Date.UTC(2025, 0, 2, 3, 4, 5, 678))
     expect(reportFileName(at)).toBe("arlo-ready-report-20250102T030405Z.json")
