@@ -80,7 +80,7 @@ describe("App: the checklist", () => {
     const t = mount()
     await t.waitText("Checking")
     expect(t.runs).toHaveLength(1)
-    expect(t.runs[0]?.spec).toEqual({ target: 0, ids: null, previous: [] })
+    expect(t.runs[0]?.spec).toEqual({ target: 0, ids: null, previous: [], prior: null })
   })
 
   it("shows a pending check as waiting and a running one with a spinner and its elapsed time", async () => {
