@@ -190,7 +190,7 @@ export const program = (flags: TuiFlags) =>
 /** The command, for `Command.run`. */
 export const command = Command.make(binName, { ...sharedFlags, ...tuiFlags }, program).pipe(
   Command.withDescription(
-    "Check, interactively, whether an Arlo account is ready for the REST API; fix what is not and re-check in place. Exit codes: 0 ready, 1 not ready, 2 usage error, 3 incomplete, 130 interrupted."
+    "Check, interactively, whether an Arlo account is ready for the REST API; fix what is not and re-check in place. Exit codes: 0 ready, 1 not ready, 2 usage error, 3 incomplete, 4 the report could not be written in full, 130 interrupted."
   )
 )
 
