@@ -4,7 +4,7 @@
  * source is recorded for the report's masked hints.
  */
 import { Data, Either, Redacted } from "effect"
-import { type CheckId, catalogue, checkGroups, defersTo, isCheckId } from "./Catalogue.js"
+import { type CheckId, catalogue, checkGroups, defersTo, definition, isCheckId } from "./Catalogue.js"
 import { echo, withoutUserinfo } from "./internal/echo.js"
 import type { AuthMethod, CredentialSource } from "./Report.js"
 
@@ -590,23 +590,8 @@ const checkSelection = (
 
 /** What a check needs (`needs`, `needsAny`) and the checks its result may name as blockers ({@link defersTo}). */
 const neighbours = (id: CheckId): ReadonlyArray<CheckId> => {
-  const d = catalogue.find((c) => c.id === id)!
+  const d = definition(id)
   return [...d.needs, ...d.needsAny, ...(defersTo[id] ?? [])]
-}
-
-/** The prerequisites of `ids`, transitively (through `needs` and `needsAny`), without `ids` themselves. */
-export const prerequisitesOf = (ids: ReadonlyArray<CheckId>): Set<CheckId> => {
-  const out = new Set<CheckId>()
-  const visit = (id: CheckId) => {
-    for (const p of neighbours(id)) {
-      if (out.has(p)) continue
-      out.add(p)
-      visit(p)
-    }
-  }
-  for (const id of ids) visit(id)
-  for (const id of ids) out.delete(id)
-  return out
 }
 
 /**
@@ -619,24 +604,20 @@ export const reportedChecks = (config: Pick<AuditConfig, "only" | "skip" | "assu
   const selected = catalogue
     .map((d) => d.id)
     .filter((id) => (config.only ? config.only.includes(id) : true) && !config.skip.includes(id))
-  const assumedReported = (id: CheckId) => config.only === null || prerequisitesOf(selected).has(id)
-  const withPrereqs = new Set<CheckId>(selected.filter((id) => !assume.includes(id)))
+  const reported = new Set<CheckId>(selected.filter((id) => !assume.includes(id)))
   if (config.only) {
-    // A prerequisite behind a skipped check is not needed: the skipped one leaves its dependents unrun.
+    // What the selection needs, through assumed checks (reported) but not past them, nor past skipped
+    // ones (a skipped check leaves its dependents unrun).
     const visit = (id: CheckId) => {
       for (const p of neighbours(id)) {
-        if (withPrereqs.has(p) || config.skip.includes(p)) continue
-        if (assume.includes(p)) {
-          withPrereqs.add(p)
-          continue
-        }
-        withPrereqs.add(p)
-        visit(p)
+        if (reported.has(p) || config.skip.includes(p)) continue
+        reported.add(p)
+        if (!assume.includes(p)) visit(p)
       }
     }
     for (const id of selected) visit(id)
   } else {
-    for (const id of assume) withPrereqs.add(id)
+    for (const id of assume) reported.add(id)
   }
-  return catalogue.map((d) => d.id).filter((id) => withPrereqs.has(id) && (!assume.includes(id) || assumedReported(id)))
+  return catalogue.map((d) => d.id).filter((id) => reported.has(id))
 }

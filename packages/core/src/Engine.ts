@@ -316,9 +316,8 @@ export const runEngine = (
               : null),
           docs: d.docs,
           durationMs,
-          ...(prerequisiteOf.has(id)
-            ? { prerequisiteOf: inCatalogueOrder(prerequisiteOf.get(id)!.map((x) => ({ id: x }))).map((x) => x.id) }
-            : {})
+          // In catalogue order already: `only` is, and it is walked in order.
+          ...(prerequisiteOf.has(id) ? { prerequisiteOf: prerequisiteOf.get(id)! } : {})
         }
       }
 

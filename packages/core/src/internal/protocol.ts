@@ -180,8 +180,7 @@ export const aboutRedirectUri = (w: ErrorWords): boolean =>
   /redirect[\s_-]?ur[il]|redirect[\s_-]?url|callback url/i.test(w.text)
 
 /** Whether words say the client is not approved (yet). */
-export const aboutApproval = (w: ErrorWords): boolean =>
-  /\b(not|un)[\s-]?approved|awaiting approval|pending approval|approv/i.test(w.text)
+export const aboutApproval = (w: ErrorWords): boolean => /approv/i.test(w.text)
 
 /** The `error` attribute of an RFC 6750 Bearer challenge (or any challenge naming one). */
 export const challengeError = (header: string): string | null =>
