@@ -6,7 +6,21 @@
  * shows: requests, retries and the peak number in flight.
  */
 import { FetchHttpClient, HttpClient, HttpClientRequest, type HttpClientResponse } from "@effect/platform"
-import { Chunk, Clock, Context, Data, Duration, Effect, Encoding, Option, Random, Redacted, Ref, Stream } from "effect"
+import {
+  Chunk,
+  Clock,
+  Context,
+  Data,
+  Duration,
+  Effect,
+  Encoding,
+  Layer,
+  Option,
+  Random,
+  Redacted,
+  Ref,
+  Stream
+} from "effect"
 import { type AuditConfig, isLoopbackHost, maskedHint } from "./Config.js"
 import { withoutUserinfo } from "./internal/echo.js"
 import { type Door, makeScrubber, neutralise, throughDoor } from "./internal/untrusted.js"
@@ -138,7 +152,13 @@ export const credentialsWaitFor = (baseUrl: string): boolean => {
   return !(u.protocol === "https:" && host.endsWith(".arlo.co") && host.length > ".arlo.co".length)
 }
 
-export class ArloHttp extends Context.Tag("@arlo-ready/core/ArloHttp")<ArloHttp, ArloHttpService>() {}
+/** The audit's HTTP service; `ArloHttp.layer` builds it for one audit (its config and its deadline). */
+export class ArloHttp extends Context.Tag("@arlo-ready/core/ArloHttp")<ArloHttp, ArloHttpService>() {
+  static readonly layer = (
+    config: AuditConfig,
+    deadlineAt: number
+  ): Layer.Layer<ArloHttp, never, HttpClient.HttpClient> => Layer.effect(ArloHttp, makeArloHttp(config, deadlineAt))
+}
 
 /** Query parameters whose values never appear in evidence. */
 const secretParams = new Set([
