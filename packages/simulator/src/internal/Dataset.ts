@@ -1,7 +1,9 @@
 /** Deterministic generated data for one platform: every Auth API collection the simulator serves. */
+import type { DataScope } from "../Scenario.js"
 import * as Prng from "./Prng.js"
+import * as W from "./Words.js"
 
-export type CollectionName =
+type CollectionName =
   | "events"
   | "eventtemplates"
   | "eventsessions"
@@ -17,8 +19,8 @@ export interface CollectionMeta {
   readonly singular: string
   readonly plural: string
   readonly idField: string
-  /** The functional OAuth scope that covers this collection; `undefined`: only `all_claims`. */
-  readonly scope: string | undefined
+  /** The functional OAuth scope that covers this collection; `all_claims`: no functional scope does. */
+  readonly scope: DataScope
 }
 
 const meta = (
@@ -26,7 +28,7 @@ const meta = (
   singular: string,
   plural: string,
   idField: string,
-  scope: string | undefined
+  scope: DataScope
 ): CollectionMeta => ({ name, singular, plural, idField, scope })
 
 /** The collections in the order the root collection lists them. */
@@ -45,7 +47,7 @@ export const collections: ReadonlyArray<CollectionMeta> = [
 export const collectionByName: ReadonlyMap<string, CollectionMeta> = new Map(collections.map((c) => [c.name, c]))
 
 /** A link from an entity to a related resource (path relative to the resources root). */
-export interface RelatedLink {
+interface RelatedLink {
   readonly title: string
   readonly path: string
 }
@@ -72,327 +74,250 @@ export interface Dataset {
   readonly byId: ReadonlyMap<CollectionName, ReadonlyMap<number, Entity>>
 }
 
-const topics = [
-  "Leadership Essentials",
-  "First Aid at Work",
-  "Project Management Fundamentals",
-  "Advanced Excel",
-  "Customer Service Excellence",
-  "Workplace Health and Safety",
-  "Negotiation Skills",
-  "Presenting with Confidence",
-  "Agile Foundations",
-  "Financial Literacy for Managers",
-  "Conflict Resolution",
-  "Data Privacy Essentials",
-  "Coaching for Performance",
-  "Time Management",
-  "Inclusive Leadership"
-]
-const firstNames = [
-  "Aroha",
-  "Liam",
-  "Mere",
-  "Olivia",
-  "Noah",
-  "Ava",
-  "Tane",
-  "Isla",
-  "Jack",
-  "Charlotte",
-  "Hemi",
-  "Amelia",
-  "Oliver",
-  "Mia",
-  "Wiremu",
-  "Grace",
-  "Lucas",
-  "Ruby",
-  "Mateo",
-  "Zoe"
-]
-const lastNames = [
-  "Ngata",
-  "Smith",
-  "Walker",
-  "Patel",
-  "Nguyen",
-  "Brown",
-  "Wilson",
-  "Taylor",
-  "Parata",
-  "Chen",
-  "Kumar",
-  "Thompson",
-  "Harris",
-  "Clarke",
-  "Singh",
-  "Martin"
-]
-const orgWords = ["Harbour", "Summit", "Kauri", "Southern", "Pacific", "Northwind", "Riverbend", "Tasman", "Ironbark"]
-const orgKinds = ["Health", "Logistics", "Council", "Engineering", "Foods", "Energy", "Education Trust", "Insurance"]
-const cities: ReadonlyArray<readonly [string, string, string]> = [
-  ["Auckland", "New Zealand", "NZDT"],
-  ["Wellington", "New Zealand", "NZDT"],
-  ["Christchurch", "New Zealand", "NZDT"],
-  ["Sydney", "Australia", "AEDT"],
-  ["Melbourne", "Australia", "AEDT"],
-  ["Brisbane", "Australia", "AEST"],
-  ["London", "United Kingdom", "GMT"],
-  ["Toronto", "Canada", "EST"]
-]
-const eventStatuses = ["Active", "Active", "Active", "Completed", "Draft", "Cancelled"]
-const regStatuses = ["Approved", "Approved", "Completed", "Cancelled"]
-const outcomes = ["Pass", "Pass", "Fail", "NotSpecified"]
-const orderStatuses = ["Approved", "Pending", "AwaitingApproval", "Cancelled", "Completed"]
+type Fields = Entity["fields"]
 
-const day = 86_400_000
-const base = Date.UTC(2025, 0, 6, 20, 0, 0)
+const entity = (
+  collection: CollectionName,
+  id: number,
+  fields: Fields,
+  links: ReadonlyArray<RelatedLink> = []
+): Entity => ({ collection, id, fields, links })
 
-const iso = (ms: number) => new Date(ms).toISOString()
-/** DateTimeOffset as Arlo shows it, e.g. 2025-02-03T09:00:00.000+13:00. */
-const offset = (ms: number, hours: number) => {
-  const local = new Date(ms + hours * 3_600_000).toISOString().slice(0, 23)
-  const sign = hours >= 0 ? "+" : "-"
-  return `${local}${sign}${String(Math.abs(hours)).padStart(2, "0")}:00`
-}
-const tzHours: Record<string, number> = { NZDT: 13, AEDT: 11, AEST: 10, GMT: 0, EST: -5 }
-const guid = (rng: Prng.Prng) => {
-  const hex = (n: number) =>
-    Array.from({ length: n }, () => rng.int(0, 15).toString(16))
-      .join("")
-      .toLowerCase()
-  return `${hex(8)}-${hex(4)}-4${hex(3)}-${["8", "9", "a", "b"][rng.int(0, 3)]}${hex(3)}-${hex(12)}`
-}
-const money = (n: number) => n.toFixed(2)
-const stamps = (rng: Prng.Prng, start: number) => {
-  const created = start - rng.int(30, 400) * day - rng.int(0, 86_000) * 1000
-  const modified = created + rng.int(0, 200) * day + rng.int(0, 86_000) * 1000
-  return [
-    ["CreatedDateTime", iso(created)],
-    ["LastModifiedDateTime", iso(modified)]
-  ] as const
+const VENUES = 6
+const EVENTS = 130
+const ORGANISATIONS = 15
+const TEMPLATES = W.topics.length
+
+/** An event as the collections generated after it need it. */
+interface EventSeed {
+  readonly id: number
+  readonly start: number
+  readonly tz: string
 }
 
-/** Generates a platform's data from its seed and its users' contacts. */
-export const generate = (seed: number, platform: string, users: ReadonlyArray<UserContact>): Dataset => {
-  const rng = Prng.make(seed)
-  const domain = `${platform}.example`
-  const out = new Map<CollectionName, Array<Entity>>()
-  const push = (e: Entity) => {
-    const list = out.get(e.collection) ?? []
-    list.push(e)
-    out.set(e.collection, list)
-  }
+/** A contact before it becomes an entity. */
+interface ContactSeed {
+  readonly id: number
+  readonly first: string
+  readonly last: string
+  readonly email: string
+  readonly org: number
+}
 
-  const venueCount = 6
-  for (let i = 1; i <= venueCount; i++) {
-    const [city, country] = cities[(i - 1) % cities.length]!
-    push({
-      collection: "venues",
-      id: i,
-      fields: [
-        ["VenueID", i],
-        ["Name", `${city} ${rng.pick(["Training Centre", "Conference Rooms", "Learning Hub", "Campus"])}`],
-        ["City", city],
-        ["Country", country],
-        ["Status", "Active"],
-        ...stamps(rng, base)
-      ],
-      links: []
-    })
-  }
+const venues = (rng: Prng.Prng): Array<Entity> =>
+  Array.from({ length: VENUES }, (_, k) => {
+    const i = k + 1
+    const [city, country] = W.cities[k % W.cities.length]!
+    const name = `${city} ${rng.pick(["Training Centre", "Conference Rooms", "Learning Hub", "Campus"])}`
+    const fields: Fields = [
+      ["VenueID", i],
+      ["Name", name],
+      ["City", city],
+      ["Country", country],
+      ["Status", "Active"],
+      ...W.stamps(rng, W.base)
+    ]
+    return entity("venues", i, fields)
+  })
 
-  const templateCount = topics.length
-  for (let i = 1; i <= templateCount; i++) {
-    const topic = topics[i - 1]!
-    const code = `${topic
-      .split(" ")
-      .map((w) => w[0])
-      .join("")
-      .toUpperCase()}${100 + i}`
-    push({
-      collection: "eventtemplates",
-      id: i,
-      fields: [
-        ["TemplateID", i],
-        ["Code", code],
-        ["Name", topic],
-        ["Status", rng.pick(["Active", "Active", "Active", "Inactive"])],
-        ...stamps(rng, base)
-      ],
-      links: []
-    })
-  }
+const templateCode = (topic: string, i: number) =>
+  `${topic
+    .split(" ")
+    .map((w) => w[0])
+    .join("")
+    .toUpperCase()}${100 + i}`
 
-  const eventCount = 130
-  const events: Array<{ id: number; start: number; tz: string; venue: number }> = []
-  for (let i = 1; i <= eventCount; i++) {
-    const template = rng.int(1, templateCount)
-    const venue = rng.int(1, venueCount)
-    const [, , tz] = cities[(venue - 1) % cities.length]!
-    const start = base + (i - 40) * 2 * day + rng.int(0, 3) * 3_600_000
-    const length = rng.int(0, 2)
-    const finish = start + length * day + 8 * 3_600_000
-    const hours = tzHours[tz] ?? 0
-    const topic = topics[template - 1]!
-    events.push({ id: i, start, tz, venue })
-    push({
-      collection: "events",
-      id: i,
-      fields: [
-        ["EventID", i],
-        ["UniqueIdentifier", guid(rng)],
-        ["Code", `EV${String(i).padStart(4, "0")}`],
-        ["Name", topic],
-        ["StartDateTime", offset(start, hours)],
-        ["FinishDateTime", offset(finish, hours)],
-        ["StartTimeZoneAbbr", tz],
-        ["Status", start < base ? "Completed" : rng.pick(eventStatuses)],
-        ["Cost", money(rng.int(8, 60) * 25)],
-        ["CreditHours", rng.int(1, 16)],
-        ["Notes", `Room set-up: ${rng.pick(["boardroom", "classroom", "theatre", "U-shape"])}`],
-        ...stamps(rng, start)
-      ],
-      links: [
-        { title: "EventTemplate", path: `eventtemplates/${template}/` },
-        { title: "Venue", path: `venues/${venue}/` }
+const templates = (rng: Prng.Prng): Array<Entity> =>
+  W.topics.map((topic, k) => {
+    const i = k + 1
+    const fields: Fields = [
+      ["TemplateID", i],
+      ["Code", templateCode(topic, i)],
+      ["Name", topic],
+      ["Status", rng.pick(["Active", "Active", "Active", "Inactive"])],
+      ...W.stamps(rng, W.base)
+    ]
+    return entity("eventtemplates", i, fields)
+  })
+
+const event = (rng: Prng.Prng, i: number): { seed: EventSeed; entity: Entity } => {
+  const template = rng.int(1, TEMPLATES)
+  const venue = rng.int(1, VENUES)
+  const [, , tz] = W.cities[(venue - 1) % W.cities.length]!
+  const start = W.base + (i - 40) * 2 * W.day + rng.int(0, 3) * W.hour
+  const finish = start + rng.int(0, 2) * W.day + 8 * W.hour
+  const hours = W.tzHours[tz] ?? 0
+  const fields: Fields = [
+    ["EventID", i],
+    ["UniqueIdentifier", W.guid(rng)],
+    ["Code", `EV${String(i).padStart(4, "0")}`],
+    ["Name", W.topics[template - 1]!],
+    ["StartDateTime", W.offset(start, hours)],
+    ["FinishDateTime", W.offset(finish, hours)],
+    ["StartTimeZoneAbbr", tz],
+    ["Status", start < W.base ? "Completed" : rng.pick(W.eventStatuses)],
+    ["Cost", W.money(rng.int(8, 60) * 25)],
+    ["CreditHours", rng.int(1, 16)],
+    ["Notes", `Room set-up: ${rng.pick(["boardroom", "classroom", "theatre", "U-shape"])}`],
+    ...W.stamps(rng, start)
+  ]
+  const links = [
+    { title: "EventTemplate", path: `eventtemplates/${template}/` },
+    { title: "Venue", path: `venues/${venue}/` }
+  ]
+  return { seed: { id: i, start, tz }, entity: entity("events", i, fields, links) }
+}
+
+/** Two sessions (two days) for each of the first 20 events. */
+const sessions = (rng: Prng.Prng, events: ReadonlyArray<{ readonly seed: EventSeed }>): Array<Entity> =>
+  events.slice(0, 20).flatMap(({ seed: ev }, e) =>
+    [0, 1].map((s) => {
+      const id = e * 2 + s + 1
+      const hours = W.tzHours[ev.tz] ?? 0
+      const start = ev.start + s * W.day
+      const fields: Fields = [
+        ["SessionID", id],
+        ["Name", `Day ${s + 1}`],
+        ["StartDateTime", W.offset(start, hours)],
+        ["FinishDateTime", W.offset(start + 8 * W.hour, hours)],
+        ...W.stamps(rng, start)
       ]
+      return entity("eventsessions", id, fields, [{ title: "Event", path: `events/${ev.id}/` }])
     })
-  }
+  )
 
-  let sessionId = 0
-  for (const ev of events.slice(0, 20)) {
-    for (let s = 0; s < 2; s++) {
-      sessionId++
-      const hours = tzHours[ev.tz] ?? 0
-      const start = ev.start + s * day
-      push({
-        collection: "eventsessions",
-        id: sessionId,
-        fields: [
-          ["SessionID", sessionId],
-          ["Name", `Day ${s + 1}`],
-          ["StartDateTime", offset(start, hours)],
-          ["FinishDateTime", offset(start + 8 * 3_600_000, hours)],
-          ...stamps(rng, start)
-        ],
-        links: [{ title: "Event", path: `events/${ev.id}/` }]
-      })
-    }
-  }
+const onlineActivities = (rng: Prng.Prng): Array<Entity> =>
+  Array.from({ length: 8 }, (_, k) => {
+    const i = k + 1
+    const fields: Fields = [
+      ["OnlineActivityID", i],
+      ["Code", `OA${String(i).padStart(3, "0")}`],
+      ["Name", `${W.topics[(i * 2) % W.topics.length]!} (online)`],
+      ["DeliveryFormat", rng.pick(["eLearning", "Webinar recording", "Virtual classroom"])],
+      ["Status", rng.pick(["Active", "Active", "Inactive"])],
+      ...W.stamps(rng, W.base)
+    ]
+    return entity("onlineactivities", i, fields)
+  })
 
-  for (let i = 1; i <= 8; i++) {
-    const topic = topics[(i * 2) % topics.length]!
-    push({
-      collection: "onlineactivities",
-      id: i,
-      fields: [
-        ["OnlineActivityID", i],
-        ["Code", `OA${String(i).padStart(3, "0")}`],
-        ["Name", `${topic} (online)`],
-        ["DeliveryFormat", rng.pick(["eLearning", "Webinar recording", "Virtual classroom"])],
-        ["Status", rng.pick(["Active", "Active", "Inactive"])],
-        ...stamps(rng, base)
-      ],
-      links: []
-    })
-  }
+const organisations = (rng: Prng.Prng): Array<Entity> => {
+  const names = new Set<string>()
+  return Array.from({ length: ORGANISATIONS }, (_, k) => {
+    const i = k + 1
+    let name = `${rng.pick(W.orgWords)} ${rng.pick(W.orgKinds)}`
+    while (names.has(name)) name = `${name} ${i}`
+    names.add(name)
+    return entity("organisations", i, [
+      ["OrganisationID", i],
+      ["Name", name],
+      ["Status", "Active"],
+      ...W.stamps(rng, W.base)
+    ])
+  })
+}
 
-  const orgCount = 15
-  const orgNames = new Set<string>()
-  for (let i = 1; i <= orgCount; i++) {
-    let name = `${rng.pick(orgWords)} ${rng.pick(orgKinds)}`
-    while (orgNames.has(name)) name = `${name} ${i}`
-    orgNames.add(name)
-    push({
-      collection: "organisations",
-      id: i,
-      fields: [["OrganisationID", i], ["Name", name], ["Status", "Active"], ...stamps(rng, base)],
-      links: []
-    })
-  }
-
+/** The users' own contacts (organisation 1) and 60 generated ones numbered from 1001, in id order. */
+const contactSeeds = (rng: Prng.Prng, domain: string, users: ReadonlyArray<UserContact>): Array<ContactSeed> => {
   const used = new Set(users.map((u) => u.contactId))
-  const contacts: Array<{ id: number; first: string; last: string; email: string; org: number }> = []
-  for (const u of users) {
-    contacts.push({ id: u.contactId, first: u.firstName, last: u.lastName, email: u.email, org: 1 })
-  }
+  const seeds: Array<ContactSeed> = users.map((u) => ({
+    id: u.contactId,
+    first: u.firstName,
+    last: u.lastName,
+    email: u.email,
+    org: 1
+  }))
   let next = 1001
   for (let i = 0; i < 60; i++) {
     while (used.has(next)) next++
     used.add(next)
-    const first = rng.pick(firstNames)
-    const last = rng.pick(lastNames)
-    const org = rng.int(1, orgCount)
-    contacts.push({ id: next, first, last, email: `${first}.${last}${next}@${domain}`.toLowerCase(), org })
+    const first = rng.pick(W.firstNames)
+    const last = rng.pick(W.lastNames)
+    const org = rng.int(1, ORGANISATIONS)
+    seeds.push({ id: next, first, last, email: `${first}.${last}${next}@${domain}`.toLowerCase(), org })
     next++
   }
-  contacts.sort((a, b) => a.id - b.id)
-  for (const c of contacts) {
-    push({
-      collection: "contacts",
-      id: c.id,
-      fields: [
-        ["ContactID", c.id],
-        ["UniqueIdentifier", guid(rng)],
-        ["FirstName", c.first],
-        ["LastName", c.last],
-        ["Email", c.email],
-        ["PhoneMobile", `+64 21 ${rng.int(100, 999)} ${rng.int(1000, 9999)}`],
-        ["PhoneWork", `+64 9 ${rng.int(300, 999)} ${rng.int(1000, 9999)}`],
-        ["Status", "Active"],
-        ...stamps(rng, base)
-      ],
-      links: [
-        { title: "Organisation", path: `organisations/${c.org}/` },
-        { title: "Roles", path: `contacts/${c.id}/security/roles` }
-      ]
-    })
-  }
+  return seeds.sort((a, b) => a.id - b.id)
+}
 
+const contact = (rng: Prng.Prng, c: ContactSeed): Entity => {
+  const fields: Fields = [
+    ["ContactID", c.id],
+    ["UniqueIdentifier", W.guid(rng)],
+    ["FirstName", c.first],
+    ["LastName", c.last],
+    ["Email", c.email],
+    ["PhoneMobile", `+64 21 ${rng.int(100, 999)} ${rng.int(1000, 9999)}`],
+    ["PhoneWork", `+64 9 ${rng.int(300, 999)} ${rng.int(1000, 9999)}`],
+    ["Status", "Active"],
+    ...W.stamps(rng, W.base)
+  ]
+  return entity("contacts", c.id, fields, [
+    { title: "Organisation", path: `organisations/${c.org}/` },
+    { title: "Roles", path: `contacts/${c.id}/security/roles` }
+  ])
+}
+
+const registrations = (rng: Prng.Prng, generated: ReadonlyArray<ContactSeed>): Array<Entity> =>
+  Array.from({ length: 150 }, (_, k) => {
+    const i = k + 1
+    const ev = rng.int(1, EVENTS)
+    const contactId = rng.pick(generated).id
+    const fields: Fields = [
+      ["RegistrationID", i],
+      ["UniqueIdentifier", W.guid(rng)],
+      ["Status", rng.pick(W.regStatuses)],
+      ["Outcome", rng.pick(W.outcomes)],
+      ["Attendance", rng.pick(["Attended", "DidNotAttend", "Unknown"])],
+      ...W.stamps(rng, W.base)
+    ]
+    return entity("registrations", i, fields, [
+      { title: "Event", path: `events/${ev}/` },
+      { title: "Contact", path: `contacts/${contactId}/` }
+    ])
+  })
+
+const orders = (rng: Prng.Prng, generated: ReadonlyArray<ContactSeed>): Array<Entity> =>
+  Array.from({ length: 30 }, (_, k) => {
+    const i = k + 1
+    const c = rng.pick(generated)
+    const fields: Fields = [
+      ["OrderID", i],
+      ["OrderNumber", `ORD-${String(10_000 + i)}`],
+      ["Status", rng.pick(W.orderStatuses)],
+      ["TotalAmount", W.money(rng.int(4, 80) * 25)],
+      ["CurrencyCode", "NZD"],
+      ...W.stamps(rng, W.base)
+    ]
+    return entity("orders", i, fields, [
+      { title: "Contact", path: `contacts/${c.id}/` },
+      { title: "Organisation", path: `organisations/${c.org}/` }
+    ])
+  })
+
+/** Generates a platform's data from its seed and its users' contacts. */
+export const generate = (seed: number, platform: string, users: ReadonlyArray<UserContact>): Dataset => {
+  const rng = Prng.make(seed)
+  // Generated in this order, so the seed gives the same data every time.
+  const venueList = venues(rng)
+  const templateList = templates(rng)
+  const events = Array.from({ length: EVENTS }, (_, k) => event(rng, k + 1))
+  const sessionList = sessions(rng, events)
+  const activityList = onlineActivities(rng)
+  const organisationList = organisations(rng)
+  const contacts = contactSeeds(rng, `${platform}.example`, users)
+  const contactList = contacts.map((c) => contact(rng, c))
   const generated = contacts.filter((c) => c.id >= 1001)
-  for (let i = 1; i <= 150; i++) {
-    const ev = rng.int(1, eventCount)
-    const contact = rng.pick(generated).id
-    push({
-      collection: "registrations",
-      id: i,
-      fields: [
-        ["RegistrationID", i],
-        ["UniqueIdentifier", guid(rng)],
-        ["Status", rng.pick(regStatuses)],
-        ["Outcome", rng.pick(outcomes)],
-        ["Attendance", rng.pick(["Attended", "DidNotAttend", "Unknown"])],
-        ...stamps(rng, base)
-      ],
-      links: [
-        { title: "Event", path: `events/${ev}/` },
-        { title: "Contact", path: `contacts/${contact}/` }
-      ]
-    })
-  }
-
-  for (let i = 1; i <= 30; i++) {
-    const contact = rng.pick(generated)
-    push({
-      collection: "orders",
-      id: i,
-      fields: [
-        ["OrderID", i],
-        ["OrderNumber", `ORD-${String(10_000 + i)}`],
-        ["Status", rng.pick(orderStatuses)],
-        ["TotalAmount", money(rng.int(4, 80) * 25)],
-        ["CurrencyCode", "NZD"],
-        ...stamps(rng, base)
-      ],
-      links: [
-        { title: "Contact", path: `contacts/${contact.id}/` },
-        { title: "Organisation", path: `organisations/${contact.org}/` }
-      ]
-    })
-  }
-
+  const out = new Map<CollectionName, ReadonlyArray<Entity>>([
+    ["venues", venueList],
+    ["eventtemplates", templateList],
+    ["events", events.map((e) => e.entity)],
+    ["eventsessions", sessionList],
+    ["onlineactivities", activityList],
+    ["organisations", organisationList],
+    ["contacts", contactList],
+    ["registrations", registrations(rng, generated)],
+    ["orders", orders(rng, generated)]
+  ])
   const byId = new Map<CollectionName, Map<number, Entity>>()
   for (const [k, list] of out) byId.set(k, new Map(list.map((e) => [e.id, e])))
   return { byCollection: out, byId }
