@@ -15,14 +15,8 @@ export type Role = typeof Role.Type
 export const MfaSetting = Schema.Literal("optional", "required")
 export type MfaSetting = typeof MfaSetting.Type
 
-/** Every scope the simulated authorization server knows [DOC scopes page]. */
-export const knownScopes = [
-  "openid",
-  "profile",
-  "read",
-  "write",
-  "roles",
-  "offline_access",
+/** The scopes that grant data: `all_claims` and the functional scopes [DOC scopes page]. */
+export const dataScopes = [
   "all_claims",
   "events",
   "registrations",
@@ -34,6 +28,11 @@ export const knownScopes = [
   "leads",
   "metadata"
 ] as const
+/** A scope that grants data. */
+export type DataScope = (typeof dataScopes)[number]
+
+/** Every scope the simulated authorization server knows [DOC scopes page]. */
+export const knownScopes = ["openid", "profile", "read", "write", "roles", "offline_access", ...dataScopes] as const
 
 const NonNegativeInt = Schema.Int.pipe(Schema.nonNegative())
 const PositiveInt = Schema.Int.pipe(Schema.positive())

@@ -11,6 +11,7 @@ import { HttpRouter, HttpServerRequest, HttpServerResponse } from "@effect/platf
 import * as NodeHttpServerRequest from "@effect/platform-node/NodeHttpServerRequest"
 import { Context, Effect, Exit, ParseResult, Schema } from "effect"
 import { ClientStatus, Dialect, Fault, knownScopes, MfaSetting, Role } from "../Scenario.js"
+import type { RequestInfo } from "./Auth.js"
 import * as OAuth from "./OAuth.js"
 import { apiException, codeFor, html, json, type Reply, rateLimited, XML, XML_DECL } from "./Reply.js"
 import * as Resources from "./Resources.js"
@@ -19,7 +20,7 @@ import { mergeDialect, type PlatformState, redactQuery, type ServerState } from 
 /** The platform a request is addressed to (provided by the envelope). */
 class CurrentPlatform extends Context.Tag("@arlo-ready/simulator/CurrentPlatform")<CurrentPlatform, PlatformState>() {}
 /** What the journal learns about the request's credentials. */
-class CurrentInfo extends Context.Tag("@arlo-ready/simulator/CurrentInfo")<CurrentInfo, Resources.RequestInfo>() {}
+class CurrentInfo extends Context.Tag("@arlo-ready/simulator/CurrentInfo")<CurrentInfo, RequestInfo>() {}
 
 const toResponse = (r: Reply) => HttpServerResponse.text(r.body, { status: r.status, headers: r.headers })
 
@@ -541,7 +542,7 @@ export const app = (state: ServerState) => {
 
     const started = performance.now()
     const at = new Date().toISOString()
-    const info: Resources.RequestInfo = { credentials: "none" }
+    const info: RequestInfo = { credentials: "none" }
     const method = req.method
     const rel = central !== undefined ? pathname : slash === -1 ? "/" : pathname.slice(slash)
     const isHead = method === "HEAD"

@@ -1,8 +1,8 @@
 /** OAuth 2 in the IdentityServer layout Arlo uses: authorize, token, userinfo, revocation, discovery. */
 import * as crypto from "node:crypto"
 import { knownScopes } from "../Scenario.js"
+import { BEARER_INVALID, parseBasic, parseBearer, type RequestInfo } from "./Auth.js"
 import { escapeXml, html, json, type Reply, redirect } from "./Reply.js"
-import { BEARER_INVALID, parseBasic, parseBearer, type RequestInfo } from "./Resources.js"
 import type { ClientState, PlatformState } from "./State.js"
 
 const known = new Set<string>(knownScopes)

@@ -1,19 +1,24 @@
-/** The Auth REST API: content negotiation, Basic and Bearer authentication, RBAC and XML resources. */
-import { type CollectionMeta, collectionByName, collections, type Entity } from "./Dataset.js"
+/** The Auth REST API's resources: content negotiation, routing, and the XML representations. */
+import { authenticate, forbidden, type Identity, type RequestInfo, shape401 } from "./Auth.js"
+import { type CollectionMeta, collections, type Entity } from "./Dataset.js"
 import * as Query from "./Query.js"
-import { apiException, escapeXml, html, type Reply, xml } from "./Reply.js"
-import type { PlatformState, UserState } from "./State.js"
+import {
+  fieldNames,
+  fieldsOf,
+  hasAnyDataScope,
+  linksOf,
+  metaOfRoute,
+  parseRoute,
+  routeAllowed,
+  scopeAllows
+} from "./Rbac.js"
+import { apiException, escapeXml, type Reply, xml } from "./Reply.js"
+import type { PlatformState } from "./State.js"
 
 export const RESOURCES_ROOT = "/api/2012-02-01/auth/resources/"
+export const NOT_FOUND_MESSAGE = "The requested resource was not found."
 
-/** What the journal learns about a request's credentials (never the credentials themselves). */
-export interface RequestInfo {
-  credentials: "none" | "basic" | "bearer" | "client"
-  username?: string
-  clientId?: string
-}
-
-export interface ResourceRequest {
+interface ResourceRequest {
   readonly method: string
   /** The path after `…/auth/resources/`, e.g. `events/12/`. */
   readonly rest: string
@@ -23,207 +28,17 @@ export interface ResourceRequest {
   readonly authorization: string | undefined
 }
 
-type Access = "full" | "limited"
-
-interface Identity {
-  readonly user: UserState
-  readonly access: Access
-  /** `undefined`: Basic auth, no scope restriction. */
-  readonly scopes: ReadonlySet<string> | undefined
-}
-
-export const BASIC_CHALLENGE = 'Basic realm="Arlo"'
-export const BEARER_INVALID = 'Bearer error="invalid_token"'
-export const OPAQUE_MESSAGE = "Authentication failed. The credentials supplied are invalid."
-export const MFA_MESSAGE =
-  "Users with MFA enabled are not able to authenticate using the API. Use an Integration Account, or turn MFA off for this user."
-export const MFA_FORBIDDEN_MESSAGE =
-  "Users with multi-factor authentication (MFA) enabled are not able to access the API."
-export const LOCKED_MESSAGE = "The user account is locked. An administrator must unlock it before it can sign in."
-export const NOT_FOUND_MESSAGE = "The requested resource was not found."
-
-const opaque401 = () => apiException(401, "Unauthorized", OPAQUE_MESSAGE, { "www-authenticate": BASIC_CHALLENGE })
-const invalidToken = () =>
-  apiException(401, "Unauthorized", "The access token is missing, invalid, expired or revoked.", {
-    "www-authenticate": BEARER_INVALID
-  })
 const notFound = () => apiException(404, "NotFound", NOT_FOUND_MESSAGE)
-const forbidden = (message: string) => apiException(403, "Forbidden", message)
 
 const acceptable = new Set(["application/xml", "text/xml", "application/*", "*/*"])
 
 /** `false` when an `Accept` header is present and names no type the Auth API can produce. */
-export const acceptsXml = (accept: string | undefined): boolean => {
+const acceptsXml = (accept: string | undefined): boolean => {
   if (accept === undefined || accept.trim() === "") return true
   return accept
     .split(",")
     .map((part) => part.split(";")[0]!.trim().toLowerCase())
     .some((t) => acceptable.has(t))
-}
-
-/** Decodes `Basic base64(user:pass)`; `undefined` when malformed. */
-export const parseBasic = (header: string): { username: string; password: string } | undefined => {
-  const m = /^Basic\s+([A-Za-z0-9+/=_-]+)\s*$/i.exec(header)
-  if (!m) return undefined
-  const decoded = Buffer.from(m[1]!, "base64").toString("utf8")
-  const colon = decoded.indexOf(":")
-  if (colon <= 0) return undefined
-  return { username: decoded.slice(0, colon), password: decoded.slice(colon + 1) }
-}
-
-export const parseBearer = (header: string | undefined): string | undefined => {
-  if (header === undefined) return undefined
-  const m = /^Bearer\s+(\S+)\s*$/i.exec(header)
-  return m ? m[1] : undefined
-}
-
-const accessOf = (p: PlatformState, u: UserState): Access => {
-  if (u.roles.includes("Administrator")) return "full"
-  if (u.roles.includes("Presenter")) return "limited"
-  return p.dialect.apiUserOnly === "full" ? "full" : "limited"
-}
-
-const authenticate = (p: PlatformState, req: ResourceRequest, info: RequestInfo): Identity | Reply => {
-  const header = req.authorization
-  if (header !== undefined && /^Bearer(\s|$)/i.test(header)) {
-    info.credentials = "bearer"
-    const token = parseBearer(header)
-    const known = token === undefined ? undefined : p.tokens.get(token)
-    if (known !== undefined) info.username = known.username
-    const grant = token === undefined ? undefined : p.validToken(token)
-    if (grant === undefined) return invalidToken()
-    const u = grant.user
-    if (u.locked) {
-      return p.dialect.lockedFailure === "explicit"
-        ? apiException(401, "AccountLocked", LOCKED_MESSAGE, { "www-authenticate": BEARER_INVALID })
-        : invalidToken()
-    }
-    if (!u.roles.includes("API User")) {
-      return p.dialect.noApiAccessStatus === 403
-        ? forbidden("The user does not have access to the API: the API User role is required.")
-        : invalidToken()
-    }
-    return { user: u, access: accessOf(p, u), scopes: new Set(grant.scopes) }
-  }
-  if (header === undefined) return opaque401()
-  const creds = parseBasic(header)
-  if (/^Basic(\s|$)/i.test(header)) info.credentials = "basic"
-  if (creds === undefined) return opaque401()
-  info.username = creds.username
-  const u = p.user(creds.username)
-  if (u === undefined || u.password !== creds.password) return opaque401()
-  if (u.locked) {
-    return p.dialect.lockedFailure === "explicit"
-      ? apiException(401, "AccountLocked", LOCKED_MESSAGE, { "www-authenticate": BASIC_CHALLENGE })
-      : opaque401()
-  }
-  if (p.mfaBlocked(u)) {
-    switch (p.dialect.mfaFailure) {
-      case "explicit":
-        return apiException(401, "MfaEnabled", MFA_MESSAGE, { "www-authenticate": BASIC_CHALLENGE })
-      case "forbidden":
-        return forbidden(MFA_FORBIDDEN_MESSAGE)
-      case "opaque":
-        return opaque401()
-    }
-  }
-  if (!u.roles.includes("API User")) {
-    return p.dialect.noApiAccessStatus === 403
-      ? forbidden("The user does not have access to the API: the API User role is required.")
-      : opaque401()
-  }
-  return { user: u, access: accessOf(p, u), scopes: undefined }
-}
-
-type Route =
-  | { readonly _tag: "root" }
-  | { readonly _tag: "collection"; readonly meta: CollectionMeta }
-  | { readonly _tag: "instance"; readonly meta: CollectionMeta; readonly id: number }
-  | { readonly _tag: "roles"; readonly id: number }
-
-const parseRoute = (rest: string): Route | undefined => {
-  const segs = rest.split("/").filter((s, i, all) => s !== "" || i < all.length - 1)
-  if (segs.length === 0 || (segs.length === 1 && segs[0] === "")) return { _tag: "root" }
-  if (segs.some((s) => s === "")) return undefined
-  const meta = collectionByName.get(segs[0]!.toLowerCase())
-  if (meta === undefined) return undefined
-  if (segs.length === 1) return { _tag: "collection", meta }
-  if (!/^\d+$/.test(segs[1]!)) return undefined
-  const id = Number(segs[1])
-  if (segs.length === 2) return { _tag: "instance", meta, id }
-  if (meta.name === "contacts" && segs.length === 4 && segs[2] === "security" && segs[3] === "roles") {
-    return { _tag: "roles", id }
-  }
-  return undefined
-}
-
-const limitedCollections = new Set(["events", "eventsessions", "eventtemplates", "onlineactivities", "venues"])
-
-/** Route control: may this identity reach this route at all? */
-const routeAllowed = (id: Identity, route: Route): boolean => {
-  if (id.access === "full") return true
-  switch (route._tag) {
-    case "root":
-      return true
-    case "collection":
-      return limitedCollections.has(route.meta.name)
-    case "instance":
-      return (
-        limitedCollections.has(route.meta.name) || (route.meta.name === "contacts" && route.id === id.user.contactId)
-      )
-    case "roles":
-      return route.id === id.user.contactId
-  }
-}
-
-const dataScopes = new Set([
-  "all_claims",
-  "events",
-  "registrations",
-  "contacts",
-  "organisations",
-  "regions",
-  "timezones",
-  "venues",
-  "leads",
-  "metadata"
-])
-
-const hasAnyDataScope = (id: Identity) => id.scopes === undefined || [...id.scopes].some((s) => dataScopes.has(s))
-
-const scopeAllows = (id: Identity, meta: CollectionMeta): boolean =>
-  id.scopes === undefined ||
-  id.scopes.has("all_claims") ||
-  (meta.scope !== undefined && meta.scope !== "all_claims" && id.scopes.has(meta.scope))
-
-const metaOfRoute = (route: Route): CollectionMeta | undefined =>
-  route._tag === "collection" || route._tag === "instance"
-    ? route.meta
-    : route._tag === "roles"
-      ? collectionByName.get("contacts")
-      : undefined
-
-const trimmedFields: Record<string, ReadonlySet<string>> = {
-  events: new Set(["Cost", "Notes", "CreditHours"]),
-  contacts: new Set(["Email", "PhoneMobile", "PhoneWork"])
-}
-const trimmedLinks: Record<string, ReadonlySet<string>> = {
-  contacts: new Set(["Organisation"])
-}
-
-const fieldsOf = (id: Identity, e: Entity) => {
-  const drop = id.access === "limited" ? trimmedFields[e.collection] : undefined
-  return drop === undefined ? e.fields : e.fields.filter(([k]) => !drop.has(k))
-}
-const linksOf = (id: Identity, e: Entity) => {
-  const drop = id.access === "limited" ? trimmedLinks[e.collection] : undefined
-  return drop === undefined ? e.links : e.links.filter((l) => !drop.has(l.title))
-}
-
-const fieldNames = (id: Identity, meta: CollectionMeta, p: PlatformState): ReadonlyArray<string> => {
-  const sample = p.data.byCollection.get(meta.name)?.[0]
-  if (sample === undefined) return [meta.idField]
-  return fieldsOf(id, sample).map(([k]) => k)
 }
 
 const relRelated = (title: string) => `http://schemas.arlo.co/api/2012/02/auth/related/${title}`
@@ -281,8 +96,8 @@ const intParam = (search: URLSearchParams, name: string): number | undefined | R
   return Number(raw.trim())
 }
 
-export const TOP_DEFAULT = 100
-export const TOP_MAX = 250
+const TOP_DEFAULT = 100
+const TOP_MAX = 250
 
 const collectionXml = (ctx: Ctx, meta: CollectionMeta, req: ResourceRequest, empty: boolean): Reply => {
   const top = intParam(req.search, "top")
@@ -348,24 +163,6 @@ const insufficientScope = () =>
     "www-authenticate": 'Bearer error="insufficient_scope"'
   })
 
-/** The page an API gateway in front of the API answers a 401 with (dialect `unauthorized: gateway_html`). */
-export const GATEWAY_401_PAGE =
-  "<html><head><title>401 Authorization Required</title></head><body><h1>401 Authorization Required</h1></body></html>\n"
-
-/** Dialect `unauthorized`: how every 401 from the resources reaches the client. */
-const shape401 = (p: PlatformState, reply: Reply): Reply => {
-  switch (p.dialect.unauthorized) {
-    case "challenge":
-      return reply
-    case "no_challenge": {
-      const { "www-authenticate": _challenge, ...headers } = reply.headers
-      return { ...reply, headers }
-    }
-    case "gateway_html":
-      return html(401, GATEWAY_401_PAGE)
-  }
-}
-
 /** Serves one request under `/api/2012-02-01/auth/resources/`. */
 export const handle = (p: PlatformState, baseUrl: string, req: ResourceRequest, info: RequestInfo): Reply => {
   const reply = serve(p, baseUrl, req, info)
@@ -376,7 +173,7 @@ const serve = (p: PlatformState, baseUrl: string, req: ResourceRequest, info: Re
   if (!acceptsXml(req.accept)) {
     return apiException(406, "NotAcceptable", "The Accept header names no supported media type: use application/xml.")
   }
-  const auth = authenticate(p, req, info)
+  const auth = authenticate(p, req.authorization, info)
   if ("status" in auth) return auth
   const id = auth
   if (req.method !== "GET" && req.method !== "HEAD") {
