@@ -5,12 +5,10 @@ import {
   type CheckResult,
   type CheckStatus,
   checkIds,
-  definition,
   type Report,
-  summaryOf,
-  type Target,
-  verdictOf
+  type Target
 } from "@arlo-ready/core"
+import { checkResult, reportOf } from "@arlo-ready/core/testing"
 
 export const target: Target = {
   baseUrl: "http://127.0.0.1:4000/acme",
@@ -21,37 +19,17 @@ export const target: Target = {
 
 const at = (ms = 0) => new Date(Date.UTC(2025, 0, 1, 12, 0, 0, ms)).toISOString()
 
-export const result = (id: CheckId, status: CheckStatus, extra: Partial<CheckResult> = {}): CheckResult => {
-  const def = definition(id)
-  return {
-    id,
-    group: def.group,
-    title: def.title,
-    status,
-    summary: `${def.title}: ${status}`,
-    cause: null,
-    blockedBy: [],
-    evidence: [],
-    remediation: null,
-    docs: def.docs,
-    durationMs: 12,
-    ...extra
-  }
-}
+export const result = (id: CheckId, status: CheckStatus, extra: Partial<CheckResult> = {}): CheckResult =>
+  checkResult(id, status, { durationMs: 12, ...extra })
 
-export const report = (checks: ReadonlyArray<CheckResult>, interrupted = false): Report => ({
-  $schema: "https://unpkg.com/@arlo-ready/core/report.schema.json",
-  schemaVersion: "1.1",
-  tool: { name: "arlo-ready", version: "0.0.0" },
-  target,
-  startedAt: at(),
-  durationMs: 50,
-  verdict: verdictOf(checks, interrupted),
-  interrupted,
-  summary: summaryOf(checks),
-  checks,
-  requests: { count: checks.length, budget: 200, retries: 0, peakInFlight: 1 }
-})
+export const report = (checks: ReadonlyArray<CheckResult>, interrupted = false): Report =>
+  reportOf(checks, {
+    target,
+    startedAt: at(),
+    durationMs: 50,
+    interrupted,
+    requests: { count: checks.length, budget: 200, retries: 0, peakInFlight: 1 }
+  })
 
 export const started = (checks: ReadonlyArray<CheckId> = checkIds): AuditEvent => ({
   _tag: "audit_started",
