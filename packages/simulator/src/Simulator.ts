@@ -2,17 +2,19 @@
 import * as http from "node:http"
 import { HttpMiddleware, HttpServer } from "@effect/platform"
 import * as NodeHttpServer from "@effect/platform-node/NodeHttpServer"
-import { Context, Data, Effect, Either, ExecutionStrategy, Exit, Layer, Schema, Scope } from "effect"
+import { Cause, Context, Data, Effect, Either, ExecutionStrategy, Exit, Layer, Schema, Scope } from "effect"
 import {
-  app,
   applyClientPatch,
   applyPlatformPatch,
   applyUserPatch,
   type ClientPatch,
   clearJournal,
+  type PatchError,
   type PlatformPatch,
+  peakInFlight,
   type UserPatch
-} from "./internal/App.js"
+} from "./internal/Admin.js"
+import { app } from "./internal/App.js"
 import { type JournalEntry, ServerState } from "./internal/State.js"
 import {
   type Audit,
@@ -28,6 +30,12 @@ import {
 const DialectOverride = Schema.partial(Schema.typeSchema(Dialect))
 
 export type { ClientPatch, JournalEntry, PlatformPatch, UserPatch }
+
+/** Applies a patch now; throws its `PatchError` (or whatever else went wrong) as the handle's callers expect. */
+const applyNow = (patch: Effect.Effect<void, PatchError>): void => {
+  const exit = Effect.runSyncExit(patch)
+  if (Exit.isFailure(exit)) throw Cause.squash(exit.cause)
+}
 
 /** The simulator could not start (bad host, port in use). `message` is one line. */
 export class SimulatorError extends Data.TaggedError("SimulatorError")<{ readonly message: string }> {}
@@ -148,10 +156,10 @@ export const make = (
       platforms,
       journal: () => [...state.journal],
       clearJournal: () => clearJournal(state),
-      peakInFlight: () => Object.fromEntries([...state.platforms.values()].map((p) => [p.name, p.peakInFlight])),
-      updatePlatform: (name, patch) => applyPlatformPatch(state, name, patch),
-      updateUser: (platform, username, patch) => applyUserPatch(state, platform, username, patch),
-      updateClient: (platform, clientId, patch) => applyClientPatch(state, platform, clientId, patch)
+      peakInFlight: () => peakInFlight(state),
+      updatePlatform: (name, patch) => applyNow(applyPlatformPatch(state, name, patch)),
+      updateUser: (platform, username, patch) => applyNow(applyUserPatch(state, platform, username, patch)),
+      updateClient: (platform, clientId, patch) => applyNow(applyClientPatch(state, platform, clientId, patch))
     }
   })
 
@@ -187,5 +195,3 @@ export const startSimulator = async (options: StartOptions): Promise<SimulatorHa
     }
   }
 }
-
-export { ScenarioError }

@@ -179,12 +179,18 @@ const safeDecode = (s: string) => {
   }
 }
 
+/** A request to the token or revocation endpoint. */
+export interface ClientRequest {
+  readonly authorization: string | undefined
+  /** The form body. */
+  readonly form: URLSearchParams
+  readonly info: RequestInfo
+}
+
 /** Client authentication at the token and revocation endpoints: HTTP Basic or form fields. */
 const authenticateClient = (
   p: PlatformState,
-  authorization: string | undefined,
-  form: URLSearchParams,
-  info: RequestInfo
+  { authorization, form, info }: ClientRequest
 ): ClientState | undefined => {
   let id: string | undefined
   let secret: string | undefined
@@ -223,14 +229,9 @@ const idToken = (p: PlatformState, baseUrl: string, clientId: string, username: 
 }
 
 /** `POST /oauth/connect/token` */
-export const token = (
-  p: PlatformState,
-  baseUrl: string,
-  authorization: string | undefined,
-  form: URLSearchParams,
-  info: RequestInfo
-): Reply => {
-  const client = authenticateClient(p, authorization, form, info)
+export const token = (p: PlatformState, baseUrl: string, request: ClientRequest): Reply => {
+  const { form, info } = request
+  const client = authenticateClient(p, request)
   if (client === undefined) return invalidClient()
   if (client.status === "pending") {
     if (p.dialect.unapprovedClient === "invalid_client") return invalidClient()
@@ -304,15 +305,10 @@ export const userinfo = (p: PlatformState, authorization: string | undefined, in
 }
 
 /** `POST /oauth/connect/revocation` (RFC 7009) */
-export const revocation = (
-  p: PlatformState,
-  authorization: string | undefined,
-  form: URLSearchParams,
-  info: RequestInfo
-): Reply => {
-  const client = authenticateClient(p, authorization, form, info)
+export const revocation = (p: PlatformState, request: ClientRequest): Reply => {
+  const client = authenticateClient(p, request)
   if (client === undefined) return invalidClient()
-  const t = form.get("token") ?? ""
+  const t = request.form.get("token") ?? ""
   const access = p.tokens.get(t)
   if (access !== undefined && access.clientId === client.clientId) access.revoked = true
   const refresh = p.refreshTokens.get(t)
