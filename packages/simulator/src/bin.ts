@@ -13,7 +13,7 @@ import { type Audit, builtInNames, load, ScenarioError, scenariosDir } from "./S
 import { isLoopback, make, SimulatorError } from "./Simulator.js"
 
 /** The port the bin listens on unless `--port` says otherwise. */
-export const DEFAULT_PORT = 4010
+const DEFAULT_PORT = 4010
 
 const usage = `Usage: arlo-simulator [--scenario NAME|FILE] [--port N] [--host 127.0.0.1] [--list-scenarios] [--help]
 

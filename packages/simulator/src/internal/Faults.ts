@@ -176,7 +176,7 @@ const writeBroken = (
   })
 
 /** A request the faults selected, as the per-request wrapper hands it over. */
-export interface Faulted<E, R> {
+interface Faulted<E, R> {
   readonly req: HttpServerRequest.HttpServerRequest
   /** The request's path under the server, with its query string (where a redirect loop points). */
   readonly pathWithQuery: string

@@ -6,9 +6,9 @@ export type Literal =
   | { readonly _tag: "number"; readonly value: number }
   | { readonly _tag: "datetime"; readonly value: number }
 
-export type Op = "eq" | "ne" | "gt" | "ge" | "lt" | "le"
+type Op = "eq" | "ne" | "gt" | "ge" | "lt" | "le"
 
-export type Filter =
+type Filter =
   | { readonly _tag: "cmp"; readonly field: string; readonly op: Op; readonly value: Literal }
   | { readonly _tag: "and" | "or"; readonly left: Filter; readonly right: Filter }
 
@@ -183,7 +183,7 @@ export const matches = (f: Filter, get: (field: string) => Scalar | undefined): 
   }
 }
 
-export interface OrderKey {
+interface OrderKey {
   readonly field: string
   readonly desc: boolean
 }

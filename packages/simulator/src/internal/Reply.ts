@@ -6,7 +6,7 @@ export interface Reply {
 }
 
 export const XML = "application/xml; charset=utf-8"
-export const JSON_TYPE = "application/json; charset=utf-8"
+const JSON_TYPE = "application/json; charset=utf-8"
 export const HTML = "text/html; charset=utf-8"
 
 export const escapeXml = (s: string): string =>

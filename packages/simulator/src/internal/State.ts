@@ -28,14 +28,14 @@ export interface ClientState {
   status: Client["status"]
 }
 
-export interface FaultState {
+interface FaultState {
   readonly rule: Fault
   readonly pattern: RegExp
   matched: number
   affected: number
 }
 
-export interface CodeGrant {
+interface CodeGrant {
   readonly clientId: string
   readonly username: string
   readonly scopes: ReadonlyArray<string>
@@ -44,7 +44,7 @@ export interface CodeGrant {
   used: boolean
 }
 
-export interface TokenGrant {
+interface TokenGrant {
   readonly clientId: string
   readonly username: string
   readonly scopes: ReadonlyArray<string>
@@ -52,7 +52,7 @@ export interface TokenGrant {
   revoked: boolean
 }
 
-export interface RefreshGrant {
+interface RefreshGrant {
   readonly clientId: string
   readonly username: string
   readonly scopes: ReadonlyArray<string>
@@ -226,7 +226,7 @@ export const mergeDialect = (base: Dialect, input: DialectInput): Dialect =>
   Schema.decodeUnknownSync(DialectSchema, { onExcessProperty: "error" })({ ...base, ...input })
 
 /** `*` matches one path segment, `**` any rest; a trailing slash is not significant. */
-export const compilePattern = (pattern: string): RegExp => {
+const compilePattern = (pattern: string): RegExp => {
   const trimmed = pattern.length > 1 ? pattern.replace(/\/+$/, "") : pattern
   let re = ""
   for (let i = 0; i < trimmed.length; i++) {
@@ -246,7 +246,7 @@ export const compilePattern = (pattern: string): RegExp => {
   return new RegExp(`^${re}/?$`)
 }
 
-export const JOURNAL_LIMIT = 100_000
+const JOURNAL_LIMIT = 100_000
 
 export class ServerState {
   readonly platforms = new Map<string, PlatformState>()
