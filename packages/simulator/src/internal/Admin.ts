@@ -72,7 +72,7 @@ const platformOf = (state: ServerState, name: string): Effect.Effect<PlatformSta
 }
 
 /** Applies a platform patch; fails on an unknown platform or a patch that does not decode. */
-export const applyPlatformPatch = (state: ServerState, name: string, input: unknown): Effect.Effect<void, PatchError> =>
+export const applyPlatformPatch = (state: ServerState, name: string, input: unknown) =>
   Effect.gen(function* () {
     const p = yield* platformOf(state, name)
     const patch = yield* decode(PlatformPatch, input, "platform patch")
@@ -83,18 +83,24 @@ export const applyPlatformPatch = (state: ServerState, name: string, input: unkn
       p.setRateLimit(patch.rateLimit.perMinute ?? p.perMinute, patch.rateLimit.spent ?? 0)
   })
 
-/** Applies a user patch; fails on an unknown platform or user, or a patch that does not decode. */
-export const applyUserPatch = (
+/** A user or client of a platform, or the 404 that names it. */
+const memberOf = <A>(
   state: ServerState,
   platform: string,
-  username: string,
-  input: unknown
-): Effect.Effect<void, PatchError> =>
+  what: "user" | "client",
+  key: string,
+  get: (p: PlatformState) => A | undefined
+): Effect.Effect<A, PatchError> =>
+  Effect.flatMap(platformOf(state, platform), (p) => {
+    const member = get(p)
+    if (member !== undefined) return Effect.succeed(member)
+    return new PatchError({ status: 404, message: `unknown ${what} "${key}" on platform "${platform}"` })
+  })
+
+/** Applies a user patch; fails on an unknown platform or user, or a patch that does not decode. */
+export const applyUserPatch = (state: ServerState, platform: string, username: string, input: unknown) =>
   Effect.gen(function* () {
-    const u = (yield* platformOf(state, platform)).user(username)
-    if (u === undefined) {
-      return yield* new PatchError({ status: 404, message: `unknown user "${username}" on platform "${platform}"` })
-    }
+    const u = yield* memberOf(state, platform, "user", username, (p) => p.user(username))
     const patch = yield* decode(UserPatch, input, "user patch")
     if (patch.roles !== undefined) u.roles = [...patch.roles]
     if (patch.password !== undefined) u.password = patch.password
@@ -104,17 +110,9 @@ export const applyUserPatch = (
   })
 
 /** Applies a client patch; fails on an unknown platform or client, or a patch that does not decode. */
-export const applyClientPatch = (
-  state: ServerState,
-  platform: string,
-  clientId: string,
-  input: unknown
-): Effect.Effect<void, PatchError> =>
+export const applyClientPatch = (state: ServerState, platform: string, clientId: string, input: unknown) =>
   Effect.gen(function* () {
-    const c = (yield* platformOf(state, platform)).clients.get(clientId)
-    if (c === undefined) {
-      return yield* new PatchError({ status: 404, message: `unknown client "${clientId}" on platform "${platform}"` })
-    }
+    const c = yield* memberOf(state, platform, "client", clientId, (p) => p.clients.get(clientId))
     const patch = yield* decode(ClientPatch, input, "client patch")
     if (patch.status !== undefined) c.status = patch.status
     if (patch.clientSecret !== undefined) c.clientSecret = patch.clientSecret

@@ -111,26 +111,18 @@ export const parseFilter = (input: string, fields: ReadonlyArray<string>): Filte
     else throw new QueryError(`filter: expected a value after ${tok.v} ${opTok.v}`)
     return { _tag: "cmp", field, op: opTok.v.toLowerCase() as Op, value }
   }
-  const andExpr = (): Filter => {
-    let left = primary()
+  /** Operands of `next` joined by the keyword `op`, left-associative. */
+  const chain = (op: "and" | "or", next: () => Filter) => (): Filter => {
+    let left = next()
     for (;;) {
       const t = peek()
-      if (t?.t === "word" && t.v.toLowerCase() === "and") {
-        pos++
-        left = { _tag: "and", left, right: primary() }
-      } else return left
+      if (t?.t !== "word" || t.v.toLowerCase() !== op) return left
+      pos++
+      left = { _tag: op, left, right: next() }
     }
   }
-  const orExpr = (): Filter => {
-    let left = andExpr()
-    for (;;) {
-      const t = peek()
-      if (t?.t === "word" && t.v.toLowerCase() === "or") {
-        pos++
-        left = { _tag: "or", left, right: andExpr() }
-      } else return left
-    }
-  }
+  const andExpr = chain("and", primary)
+  const orExpr: () => Filter = chain("or", andExpr)
   const result = orExpr()
   if (pos !== tokens.length) throw new QueryError("filter: unexpected input after the expression")
   return result
