@@ -139,7 +139,7 @@ const platformsView = (state: ServerState) =>
     audit: p.audit
   }))
 
-/** The request's JSON body: `{}` when it is empty or cannot be read. */
+/** The request's JSON body: `{}` when it is empty or cannot be read; a 400 `PatchError` when it is not JSON. */
 const jsonBody = Effect.flatMap(HttpServerRequest.HttpServerRequest, (req) =>
   req.text.pipe(
     Effect.orElseSucceed(() => ""),
@@ -179,6 +179,7 @@ const consentRoute = (state: ServerState) =>
   answer(
     Effect.gen(function* () {
       const params = yield* HttpRouter.params
+      // An unknown platform answers 404 before a body that is not JSON answers 400.
       const body = yield* Effect.either(jsonBody)
       const p = yield* platformOf(state, params.p ?? "")
       return OAuth.consent(p, yield* decode(Consent, yield* body, "consent"))
