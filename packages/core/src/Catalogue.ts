@@ -1,10 +1,15 @@
 /**
  * The check catalogue: every precondition arlo-ready audits, with its stable id, title, group,
- * prerequisites and the Arlo documentation it rests on. Ids are a public contract: the report, CI
+ * prerequisites and the Arlo documentation it rests on. Each entry comes from the check's own file
+ * (`checks/<group>/<name>.ts`, listed in `checks/index.ts`). Ids are a public contract: the report, CI
  * pipelines and users' `--only`/`--skip` lists rely on them, so an id is never renamed or reused.
  */
+import { checks } from "./checks/index.js"
+import type { DocLink } from "./internal/docs.js"
 
-/** Every check id, in catalogue order. */
+export { type DocLink, docs } from "./internal/docs.js"
+
+/** Every check id, in catalogue order (a test keeps it equal to the checks' own ids). */
 export const checkIds = [
   "target.url",
   "target.reachable",
@@ -39,12 +44,6 @@ export const groupTitles: Record<CheckGroup, string> = {
   policy: "Policy"
 }
 
-/** A link to the documentation a check rests on. */
-export interface DocLink {
-  readonly title: string
-  readonly url: string
-}
-
 /** One entry of the catalogue. */
 export interface CheckDefinition {
   readonly id: CheckId
@@ -59,154 +58,18 @@ export interface CheckDefinition {
   readonly docs: ReadonlyArray<DocLink>
 }
 
-const DOC = "https://developer.arlo.co/doc/api/2012-02-01/auth"
-
-export const docs = {
-  authApi: { title: "Arlo Auth REST API", url: `${DOC}/` },
-  requests: { title: "Arlo API: authenticating requests", url: `${DOC}/requests` },
-  rbac: { title: "Arlo API: role-based access control", url: `${DOC}/resources/rbac` },
-  contactRoles: { title: "Arlo API: contact security roles", url: `${DOC}/resources/contactsecurityroles` },
-  oauth: { title: "Arlo API: OAuth 2", url: `${DOC}/oauth2` },
-  oauthUsage: { title: "Arlo API: using OAuth 2", url: `${DOC}/oauth2/apiusage` },
-  oauthScopes: { title: "Arlo API: OAuth 2 scopes", url: `${DOC}/oauth2/scopes` },
-  rateLimiting: { title: "Arlo API: rate limiting", url: "https://developer.arlo.co/doc/api/ratelimiting/" },
-  mfa: {
-    title: "Arlo support: multi-factor authentication",
-    url: "https://support.arlo.co/hc/en-gb/articles/900003410306-Multi-factor-Authentication-MFA"
-  },
-  enableApiUser: {
-    title: "Arlo support: enable Auth REST API access for a user",
-    url: "https://support.arlo.co/hc/en-gb/articles/211903503-Enable-Authenticated-REST-API-access-for-a-user"
-  }
-} as const satisfies Record<string, DocLink>
-
-const def = (
-  id: CheckId,
-  title: string,
-  decides: string,
-  needs: ReadonlyArray<CheckId>,
-  links: ReadonlyArray<DocLink>,
-  needsAny: ReadonlyArray<CheckId> = []
-): CheckDefinition => ({
-  id,
-  group: id.slice(0, id.indexOf(".")) as CheckGroup,
-  title,
-  decides,
-  needs,
-  needsAny,
-  docs: links
-})
-
 /** The catalogue, in catalogue order. */
-export const catalogue: ReadonlyArray<CheckDefinition> = [
-  def("target.url", "Target URL", "The target is a well-formed https URL (or http on loopback).", [], [docs.authApi]),
-  def(
-    "target.reachable",
-    "Platform reachable",
-    "DNS, TCP and TLS work and the path answers like Arlo's Auth API.",
-    ["target.url"],
-    [docs.authApi]
-  ),
-  def(
-    "basic.credentials",
-    "Basic credentials",
-    "Arlo accepts the Basic credentials.",
-    ["target.reachable"],
-    [docs.requests]
-  ),
-  def(
-    "basic.mfa",
-    "MFA and API sign-in",
-    "Multi-factor authentication is not blocking API sign-in.",
-    ["target.reachable"],
-    [docs.requests, docs.mfa, docs.enableApiUser]
-  ),
-  def(
-    "roles.api-user",
-    "API User role",
-    "The identity holds the API User role.",
-    [],
-    [docs.requests, docs.enableApiUser, docs.contactRoles],
-    ["basic.credentials", "oauth.token"]
-  ),
-  def(
-    "roles.administrator",
-    "Administrator role",
-    "The identity also holds Administrator, for unencumbered access.",
-    ["roles.api-user"],
-    [docs.requests, docs.rbac]
-  ),
-  def(
-    "roles.presenter-limits",
-    "Presenter limits",
-    "With Presenter + API User only: which routes are refused or trimmed.",
-    ["roles.api-user"],
-    [docs.rbac]
-  ),
-  def(
-    "oauth.server",
-    "OAuth server",
-    "The OAuth endpoints answer.",
-    ["target.reachable"],
-    [docs.oauth, docs.oauthUsage]
-  ),
-  def(
-    "oauth.client.registered",
-    "OAuth client registered",
-    "The client id is known to the platform.",
-    ["oauth.server"],
-    [docs.oauth, docs.requests]
-  ),
-  def(
-    "oauth.client.approved",
-    "OAuth client approved",
-    "Arlo has approved the client.",
-    ["oauth.client.registered"],
-    [docs.requests]
-  ),
-  def(
-    "oauth.client.secret",
-    "OAuth client secret",
-    "The client secret authenticates the client.",
-    ["oauth.client.registered"],
-    [docs.oauthUsage]
-  ),
-  def(
-    "oauth.redirect-uri",
-    "OAuth redirect URI",
-    "The redirect URI is absolute, https and registered for the client.",
-    ["oauth.client.registered"],
-    [docs.oauthUsage]
-  ),
-  def(
-    "oauth.scopes",
-    "OAuth scopes",
-    "The requested scopes include openid and profile and at least one of all_claims or a functional scope.",
-    [],
-    [docs.oauthScopes, docs.oauthUsage]
-  ),
-  def(
-    "oauth.token",
-    "OAuth access token",
-    "A supplied access token is accepted by the API.",
-    ["target.reachable"],
-    [docs.oauthUsage]
-  ),
-  def(
-    "policy.basic-auth",
-    "Basic auth in production",
-    "An integration relying on Basic auth alone is warned that Arlo wants OAuth 2 for production.",
-    ["basic.credentials"],
-    [docs.requests]
-  ),
-  def(
-    "policy.rate-limit",
-    "Rate limit",
-    "The audit met no 429; headroom observed.",
-    ["target.reachable"],
-    [docs.rateLimiting]
-  )
-]
+export const catalogue: ReadonlyArray<CheckDefinition> = checks.map(
+  ({ id, group, title, decides, needs, needsAny, docs }): CheckDefinition => ({
+    id,
+    group,
+    title,
+    decides,
+    needs,
+    needsAny,
+    docs
+  })
+)
 
 /**
  * Checks whose result may name another check as its blocker without needing it to run first: basic.credentials

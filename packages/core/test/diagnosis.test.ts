@@ -3,22 +3,18 @@ import { describe, expect, it } from "vitest"
 import type { ArloResponse } from "../src/ArloHttp.js"
 import { classifyTransport, displayQuery, HttpFailure, parseRetryAfter } from "../src/ArloHttp.js"
 import type { OAuthClient } from "../src/Config.js"
-import { diagnoseCredentials, diagnoseMfa, opaque401Possibilities } from "../src/checks/Basic.js"
-import {
-  classifyAuthorize,
-  classifyToken,
-  diagnoseApproved,
-  diagnoseRedirectUri,
-  diagnoseRegistered,
-  diagnoseScopes,
-  diagnoseSecret,
-  readDiscovery,
-  redirectUriProblem
-} from "../src/checks/OAuth.js"
-import { readContacts } from "../src/checks/Roles.js"
-import { diagnoseReachable, dnsNotFound, noDns } from "../src/checks/Target.js"
+import { diagnoseCredentials } from "../src/checks/basic/credentials.js"
+import { diagnoseMfa } from "../src/checks/basic/mfa.js"
+import { classifyBasicSignIn, opaque401Possibilities } from "../src/checks/basic/probes.js"
+import { classifyAuthorize, classifyToken, readDiscovery } from "../src/checks/oauth/classify.js"
+import { diagnoseApproved } from "../src/checks/oauth/client-approved.js"
+import { diagnoseRegistered } from "../src/checks/oauth/client-registered.js"
+import { diagnoseSecret } from "../src/checks/oauth/client-secret.js"
+import { diagnoseRedirectUri, redirectUriProblem } from "../src/checks/oauth/redirect-uri.js"
+import { diagnoseScopes } from "../src/checks/oauth/scopes.js"
+import { readContacts } from "../src/checks/roles/classify.js"
+import { diagnoseReachable, dnsNotFound, noDns } from "../src/checks/target/reachable.js"
 import { unexpectedCause } from "../src/internal/check.js"
-import { classifyBasicSignIn } from "../src/internal/probes.js"
 
 const res = (status: number, body = "", headers: Record<string, string> = {}): ArloResponse => ({
   status,

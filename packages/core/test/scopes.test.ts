@@ -4,7 +4,7 @@
  */
 import { Scenario } from "@arlo-ready/simulator"
 import { describe, expect, it } from "vitest"
-import { knownScopes } from "../src/checks/OAuth.js"
+import { knownScopes } from "../src/checks/oauth/classify.js"
 
 describe("Arlo's scopes", () => {
   it("are the same list in the core and in the simulator", () => {
