@@ -4,6 +4,7 @@
  * §3 (Bearer challenges) and RFC 9110 §11 (challenges). Every function is linear in its input: the
  * bodies are hostile and capped only at the HTTP body cap.
  */
+import { Option, Schema } from "effect"
 
 /** The error codes of RFC 6749 (§4.1.2.1, §5.2), RFC 6750 (§3.1), and the non-standard names servers use. */
 export const oauthErrorCodes: ReadonlyArray<string> = [
@@ -121,22 +122,35 @@ const wordsAfter = (text: string, at: number): string => {
   return rest.slice(start + (labelled ? labelled[0].length : 0)).trim()
 }
 
+/** The fields of a JSON error body that say what went wrong (any of them may be absent or not a string). */
+const readErrorJson = Schema.decodeUnknownOption(
+  Schema.parseJson(
+    Schema.Struct({
+      error: Schema.optional(Schema.Unknown),
+      error_code: Schema.optional(Schema.Unknown),
+      code: Schema.optional(Schema.Unknown),
+      error_description: Schema.optional(Schema.Unknown),
+      message: Schema.optional(Schema.Unknown),
+      Message: Schema.optional(Schema.Unknown),
+      detail: Schema.optional(Schema.Unknown)
+    })
+  )
+)
+
+const str = (v: unknown): string => (typeof v === "string" ? v : "")
+
 const jsonWords = (body: string): ErrorWords | null => {
   const t = body.trimStart()
   if (!t.startsWith("{")) return null
-  try {
-    const j = JSON.parse(t) as Record<string, unknown>
-    if (j === null || typeof j !== "object" || Array.isArray(j)) return null
-    const str = (k: string) => (typeof j[k] === "string" ? (j[k] as string) : "")
-    const error = str("error") || str("error_code") || str("code")
-    const description = str("error_description") || str("message") || str("Message") || str("detail")
-    return {
-      error: error ? error.toLowerCase() : null,
-      description,
-      text: `${error} ${description}`.trim()
-    }
-  } catch {
-    return null
+  const j = readErrorJson(t)
+  if (Option.isNone(j)) return null
+  const { error: e, error_code, code, error_description, message, Message, detail } = j.value
+  const error = str(e) || str(error_code) || str(code)
+  const description = str(error_description) || str(message) || str(Message) || str(detail)
+  return {
+    error: error ? error.toLowerCase() : null,
+    description,
+    text: `${error} ${description}`.trim()
   }
 }
 
