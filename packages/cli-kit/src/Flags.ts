@@ -4,7 +4,7 @@
  * message that names the flag and what it accepts.
  */
 import { Options } from "@effect/cli"
-import type { Option, Redacted } from "effect"
+import { Option, type Redacted } from "effect"
 
 const text = (name: string, pseudo: string, description: string) =>
   Options.text(name).pipe(Options.withPseudoName(pseudo), Options.withDescription(description), Options.optional)
@@ -122,25 +122,20 @@ export interface SharedFlags {
   readonly assume: ReadonlyArray<string>
 }
 
-/** The long names of the shared flags that take a value (for the missing-value check in `runCli`). */
-export const sharedValueFlags: ReadonlyArray<string> = [
-  "--platform",
-  "--base-url",
-  "--username",
-  "--password",
-  "--client-id",
-  "--client-secret",
-  "--redirect-uri",
-  "--scopes",
-  "--access-token",
-  "--auth",
-  "--mfa-setting",
-  "--expect-access",
-  "--timeout",
-  "--deadline",
-  "--concurrency",
-  "--max-requests",
-  "--only",
-  "--skip",
-  "--assume"
-]
+/** `--fail-on`: what makes the run fail (both apps take it; `failOnFrom` reads it). */
+export const failOnFlag = {
+  failOn: text("fail-on", "fail|warn", "Exit 1 on failed checks only (fail, the default) or on warnings too (warn).")
+}
+
+/**
+ * The long names of the flags that take a value, read from the flags themselves: the one table of them
+ * (for the missing-value check in `runCli`, and for naming a flag in a message).
+ */
+export const valueFlagsOf = (flags: Readonly<Record<string, Options.Options<unknown>>>): Array<string> =>
+  Object.values(flags)
+    .filter((o) => !Options.isBool(o))
+    .flatMap((o) => Option.toArray(Options.getIdentifier(o)))
+
+/** The long name of one flag (`--base-url`). */
+export const flagName = (flag: Options.Options<unknown>): string =>
+  Option.getOrElse(Options.getIdentifier(flag), () => "")

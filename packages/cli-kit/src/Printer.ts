@@ -1,10 +1,11 @@
 /**
  * The plain line printer: what the report app's `text` format and the TUI's non-interactive mode
- * print. One line per finished check, the root causes with their remediation, and a verdict line.
+ * print, streamed as the audit runs or all at once. One line per finished check, the root causes with
+ * their remediation, and a verdict line; and the words both apps use for statuses, verdicts and actors.
  * Text from the platform is sanitised (no escape sequences, no control characters), so a hostile
  * answer cannot drive the terminal or forge a line.
  */
-import type { Actor, CheckResult, CheckStatus, Report, Target, Verdict } from "@arlo-ready/core"
+import type { Actor, AuditEvent, CheckResult, CheckStatus, Report, Target, Verdict } from "@arlo-ready/core"
 import { formatDuration, oneLine, wrap } from "./internal/text.js"
 import { type Paint, paint, type TextStyle } from "./Style.js"
 
@@ -105,18 +106,24 @@ export const checkLine = (result: CheckResult, style: TextStyle): string => {
   return [paint(style, statusPaint[result.status], head) + first!.slice(head.length), ...rest].join("\n")
 }
 
+const statusLabels: Record<CheckStatus, string> = {
+  pass: "pass",
+  warn: "warn",
+  fail: "fail",
+  error: "error",
+  skipped: "skipped",
+  not_applicable: "n/a"
+}
+
+/** The short word a status is counted and tabled as: pass, warn, fail, error, skipped, n/a. */
+export const statusLabel = (status: CheckStatus): string => statusLabels[status]
+
 /** The checks counted by status, in a fixed order, leaving out zeros: `14 pass, 1 warn, 2 n/a`. */
 export const countsText = (summary: Report["summary"]): string => {
   const parts: Array<string> = []
-  const order: ReadonlyArray<[CheckStatus, string]> = [
-    ["pass", "pass"],
-    ["warn", "warn"],
-    ["fail", "fail"],
-    ["error", "error"],
-    ["skipped", "skipped"],
-    ["not_applicable", "n/a"]
-  ]
-  for (const [status, label] of order) if (summary[status] > 0) parts.push(`${summary[status]} ${label}`)
+  for (const status of Object.keys(statusLabels) as Array<CheckStatus>) {
+    if (summary[status] > 0) parts.push(`${summary[status]} ${statusLabel(status)}`)
+  }
   return parts.length === 0 ? "no checks" : parts.join(", ")
 }
 
@@ -198,11 +205,27 @@ export const rootCauseSection = (report: Pick<Report, "checks">, style: TextStyl
   return out
 }
 
-/** The whole report as plain text: header, one line per check, what to fix, verdict. Ends with a newline. */
-export const textReport = (report: Report, style: TextStyle): string => {
-  const lines = [headerLine(report.target, style), ...report.checks.map((c) => checkLine(c, style))]
-  const causes = rootCauseSection(report, style)
-  if (causes.length > 0) lines.push("", ...causes)
-  lines.push("", verdictLine(report, style))
-  return `${lines.join("\n")}\n`
+/**
+ * What an event adds to the plain text of a running audit: the header line when it starts, a line per
+ * finished check (each ending with a newline), nothing for the others.
+ */
+export const textOfEvent = (event: AuditEvent, style: TextStyle): string => {
+  switch (event._tag) {
+    case "audit_started":
+      return `${headerLine(event.target, style)}\n`
+    case "check_finished":
+      return `${checkLine(event.result, style)}\n`
+    default:
+      return ""
+  }
 }
+
+/** What the plain text ends with once the audit has finished: what to fix, then the verdict. Ends with a newline. */
+export const textClosing = (report: Report, style: TextStyle): string => {
+  const causes = rootCauseSection(report, style)
+  return `${[...(causes.length > 0 ? ["", ...causes] : []), "", verdictLine(report, style)].join("\n")}\n`
+}
+
+/** The whole report as plain text, as it streams: header, one line per check, what to fix, verdict. */
+export const textReport = (report: Report, style: TextStyle): string =>
+  `${headerLine(report.target, style)}\n${report.checks.map((c) => `${checkLine(c, style)}\n`).join("")}${textClosing(report, style)}`

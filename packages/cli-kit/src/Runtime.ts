@@ -181,76 +181,36 @@ export const stdoutFailureLine = (name: string, error: NodeJS.ErrnoException): s
 export const exitCodeAfterWrites = (code: number, stdoutFailed: boolean): number =>
   stdoutFailed && code !== ExitCode.Interrupted ? ExitCode.WriteFailed : code
 
-/**
- * Runs a CLI program and exits the process with its exit code. Parse errors of @effect/cli become one
- * line on stderr; its help and version go to stdout without escape codes unless colour is on.
- */
-export const runCli = <E, R extends Cli | NodeContext.NodeContext>(options: RunCliOptions<E, R>): void => {
-  const argv = options.argv ?? process.argv
-  const graceMs = options.graceMs ?? 5000
+/** The signals of one run: the first SIGINT/SIGTERM in a stoppable section stops it, any other the program. */
+const handleSignals = (graceMs: number) => {
   const controller = new AbortController()
-  let signals = 0
-  let exitCode: number | undefined
+  let count = 0
   let inStoppable = 0
   let fiber: Fiber.RuntimeFiber<void, unknown> | undefined
   let graceTimer: NodeJS.Timeout | undefined
-
   const interruptProgram = () => {
     if (fiber) Effect.runFork(Fiber.interrupt(fiber))
   }
   const onSignal = () => {
-    signals++
-    if (signals === 1 && inStoppable > 0) {
-      controller.abort()
+    count++
+    controller.abort()
+    if (count === 1 && inStoppable > 0) {
       graceTimer = setTimeout(interruptProgram, graceMs)
       graceTimer.unref()
       return
     }
-    controller.abort()
     interruptProgram()
   }
   process.on("SIGINT", onSignal)
   process.on("SIGTERM", onSignal)
-
-  // A write to stdout that fails (a full disk, a reader gone away) does not stop the program: whatever
-  // else it writes (--output files, the step summary) is still written, and the run exits 4.
-  let stdoutFailure: NodeJS.ErrnoException | undefined
-  process.stdout.on("error", (e: NodeJS.ErrnoException) => {
-    stdoutFailure ??= e
-  })
-
-  const finish = (code: number) => {
-    process.removeListener("SIGINT", onSignal)
-    process.removeListener("SIGTERM", onSignal)
-    if (graceTimer) clearTimeout(graceTimer)
-    // Let stdout drain before leaving (a report must never be cut short), without writing to it: even an
-    // empty write fails on a full device. A write that failed just now has set `errored` already, and
-    // its "error" event comes on the next turn; decide after it.
-    const out = process.stdout
-    let settled = false
-    const settle = () => {
-      if (settled) return
-      settled = true
-      setImmediate(() => {
-        stdoutFailure ??= (out.errored ?? undefined) as NodeJS.ErrnoException | undefined
-        const line = stdoutFailure ? stdoutFailureLine(options.name, stdoutFailure) : undefined
-        if (line !== undefined) process.stderr.write(`${line}\n`)
-        const final = exitCodeAfterWrites(code, stdoutFailure !== undefined)
-        process.exitCode = final
-        process.stderr.write("", () => process.exit(final))
-      })
-    }
-    if (out.writableLength > 0 && !out.destroyed && !out.errored) {
-      out.once("drain", settle)
-      out.once("close", settle)
-      out.once("error", settle)
-    } else settle()
-  }
-
-  const runtime: CliRuntime = {
+  return {
     signal: controller.signal,
-    interrupted: () => signals > 0,
-    stoppable: (self) =>
+    count: () => count,
+    /** The fiber a signal interrupts. */
+    watch: (f: Fiber.RuntimeFiber<void, unknown>) => {
+      fiber = f
+    },
+    stoppable: <A, E, R>(self: Effect.Effect<A, E, R>): Effect.Effect<A, E, R> =>
       Effect.acquireUseRelease(
         Effect.sync(() => {
           inStoppable++
@@ -261,6 +221,82 @@ export const runCli = <E, R extends Cli | NodeContext.NodeContext>(options: RunC
             inStoppable--
           })
       ),
+    stop: () => {
+      process.removeListener("SIGINT", onSignal)
+      process.removeListener("SIGTERM", onSignal)
+      if (graceTimer) clearTimeout(graceTimer)
+    }
+  }
+}
+
+/**
+ * A write to stdout that fails (a full disk, a reader gone away) does not stop the program: whatever
+ * else it writes (--output files, the step summary) is still written, and the run exits 4. Returns
+ * the first such failure, once the writes are done.
+ */
+const watchStdout = (): (() => NodeJS.ErrnoException | undefined) => {
+  let failure: NodeJS.ErrnoException | undefined
+  process.stdout.on("error", (e: NodeJS.ErrnoException) => {
+    failure ??= e
+  })
+  return () => {
+    failure ??= (process.stdout.errored ?? undefined) as NodeJS.ErrnoException | undefined
+    return failure
+  }
+}
+
+/**
+ * Exits with `code` once stdout has drained (a report must never be cut short), without writing to it:
+ * even an empty write fails on a full device. A write that failed just now has set `errored` already,
+ * and its "error" event comes on the next turn: the exit is decided after it.
+ */
+const exitWhenDrained = (name: string, code: number, stdoutFailure: () => NodeJS.ErrnoException | undefined) => {
+  const out = process.stdout
+  let settled = false
+  const settle = () => {
+    if (settled) return
+    settled = true
+    setImmediate(() => {
+      const failure = stdoutFailure()
+      const line = failure ? stdoutFailureLine(name, failure) : undefined
+      if (line !== undefined) process.stderr.write(`${line}\n`)
+      const final = exitCodeAfterWrites(code, failure !== undefined)
+      process.exitCode = final
+      process.stderr.write("", () => process.exit(final))
+    })
+  }
+  if (out.writableLength > 0 && !out.destroyed && !out.errored) {
+    out.once("drain", settle)
+    out.once("close", settle)
+    out.once("error", settle)
+  } else settle()
+}
+
+/** A usage error found in the argv before @effect/cli reads it. */
+const precheck = (args: ReadonlyArray<string>, valueFlags: ReadonlyArray<string>): UsageError | undefined =>
+  missingValue(args, valueFlags) ??
+  (args.includes("--wizard") && !process.stdin.isTTY
+    ? new UsageError({ message: "--wizard asks questions at a terminal, and stdin is not one" })
+    : undefined)
+
+/**
+ * Runs a CLI program and exits the process with its exit code. Parse errors of @effect/cli become one
+ * line on stderr; its help and version go to stdout without escape codes unless colour is on.
+ */
+export const runCli = <E, R extends Cli | NodeContext.NodeContext>(options: RunCliOptions<E, R>): void => {
+  const argv = options.argv ?? process.argv
+  const signals = handleSignals(options.graceMs ?? 5000)
+  const stdoutFailure = watchStdout()
+  let exitCode: number | undefined
+  const finish = (code: number) => {
+    signals.stop()
+    exitWhenDrained(options.name, code, stdoutFailure)
+  }
+
+  const runtime: CliRuntime = {
+    signal: signals.signal,
+    interrupted: () => signals.count() > 0,
+    stoppable: signals.stoppable,
     setExitCode: (code) =>
       Effect.sync(() => {
         exitCode = code
@@ -268,12 +304,8 @@ export const runCli = <E, R extends Cli | NodeContext.NodeContext>(options: RunC
     warn: (message) => writeLine(process.stderr, `${options.name}: ${message}`)
   }
 
-  const precheck =
-    missingValue(argv.slice(2), options.valueFlags ?? []) ??
-    (argv.slice(2).includes("--wizard") && !process.stdin.isTTY
-      ? new UsageError({ message: "--wizard asks questions at a terminal, and stdin is not one" })
-      : undefined)
-  const program: Effect.Effect<void, E | UsageError, R> = precheck ? Effect.fail(precheck) : options.program(argv)
+  const usage = precheck(argv.slice(2), options.valueFlags ?? [])
+  const program: Effect.Effect<void, E | UsageError, R> = usage ? Effect.fail(usage) : options.program(argv)
   const main = program.pipe(
     Effect.withConsole(cliConsole(colorEnabled(process.stdout))),
     Effect.provideService(Cli, runtime),
@@ -285,13 +317,14 @@ export const runCli = <E, R extends Cli | NodeContext.NodeContext>(options: RunC
   // Fibers alone do not keep Node's event loop alive: a wind-up still pending when nothing else holds
   // the loop (aborting requests once Ink lets go of stdin, say) must run to its end, as runMain does.
   const keepAlive = setInterval(() => {}, 2 ** 30)
-  fiber = Effect.runFork(main)
+  const fiber = Effect.runFork(main)
+  signals.watch(fiber)
   fiber.addObserver((exit) => {
     clearInterval(keepAlive)
     if (Exit.isSuccess(exit)) return finish(exitCode ?? ExitCode.Ready)
     if (Cause.isInterruptedOnly(exit.cause)) return finish(ExitCode.Interrupted)
     process.stderr.write(`${options.name}: ${failureMessage(exit.cause)}\n`)
     if (process.env.ARLO_READY_DEBUG) process.stderr.write(`${Cause.pretty(exit.cause)}\n`)
-    finish(signals > 0 ? ExitCode.Interrupted : ExitCode.Usage)
+    finish(signals.count() > 0 ? ExitCode.Interrupted : ExitCode.Usage)
   })
 }

@@ -1,4 +1,4 @@
-/** Small text helpers: sanitising untrusted text for a terminal or log, wrapping, durations. */
+/** Small text helpers: sanitising untrusted text for a terminal or log, terminal-safe JSON, wrapping, durations. */
 
 // C0 and C1 controls, DEL, the line and paragraph separators, and the bidi marks, embeddings, overrides
 // and isolates that can disguise text in a terminal.
@@ -19,6 +19,18 @@ export const stripAnsi = (s: string): string => s.replace(ansi, "")
 /** Whether text contains an ANSI escape sequence or another control character except newline. */
 // biome-ignore lint/suspicious/noControlCharactersInRegex: matching control characters is the point
 export const hasEscapes = (s: string): boolean => /[\u0000-\u0009\u000b-\u001f\u007f-\u009f]/.test(s)
+
+// What JSON.stringify leaves raw but a terminal acts on or an editor hides: DEL and the C1 controls
+// (U+0085 is a newline to some), the line and paragraph separators, and the bidi marks, embeddings,
+// overrides and isolates (which make `cat` show text in another order). C0 is escaped already.
+const rawInJson = /[\u007f-\u009f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g
+
+/**
+ * JSON.stringify, with the characters above written as `\uXXXX`. None of them can stand outside a
+ * string in JSON, so the text parses to the same value; it is only safe to `cat` as well.
+ */
+export const safeStringify = (value: unknown, space?: number): string =>
+  JSON.stringify(value, null, space).replace(rawInJson, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`)
 
 /** Code points in `s` from `from` to `to` (what `wrap` counts as columns). */
 const codePoints = (s: string, from = 0, to = s.length): number => {
@@ -104,12 +116,11 @@ export const wrap = (text: string, width: number | undefined, indent: string): A
   return lines
 }
 
-/** A duration for people: `850ms`, `1.2s`, `2m 5s`. */
+/** A duration for people: `850ms`, `1.2s`, `1m05s`. */
 export const formatDuration = (ms: number): string => {
   if (!Number.isFinite(ms) || ms < 0) return "0ms"
   if (ms < 1000) return `${Math.round(ms)}ms`
   if (ms < 60_000) return `${(ms / 1000).toFixed(1)}s`
-  const minutes = Math.floor(ms / 60_000)
-  const seconds = Math.round((ms - minutes * 60_000) / 1000)
-  return `${minutes}m ${seconds}s`
+  const seconds = Math.floor(ms / 1000)
+  return `${Math.floor(seconds / 60)}m${String(seconds % 60).padStart(2, "0")}s`
 }
