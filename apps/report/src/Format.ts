@@ -2,7 +2,7 @@
  * The output formats and how a finished report renders in each. Every renderer is a pure function of
  * the report (ndjson also streams the events as they come; see `Main`).
  */
-import { type FailOn, plainStyle, type TextStyle, textReport } from "@arlo-ready/cli-kit"
+import { type FailOn, plainStyle, safeStringify, type TextStyle, textReport } from "@arlo-ready/cli-kit"
 import { type AuditEvent, Report } from "@arlo-ready/core"
 import { Either, Schema } from "effect"
 import { github } from "./Github.js"
@@ -18,21 +18,6 @@ export type Format = (typeof formats)[number]
 export const isFormat = (s: string): s is Format => (formats as ReadonlyArray<string>).includes(s)
 
 const encodeReport = Schema.encodeEither(Report)
-
-// What JSON.stringify leaves raw but a terminal acts on or an editor hides: DEL and the C1 controls
-// (U+0085 is a newline to some), the line and paragraph separators, and the bidi marks, embeddings,
-// overrides and isolates (which make `cat` show text in another order). C0 is escaped already.
-const terminalUnsafe = /[\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069\u200e\u200f\u061c]/g
-
-/**
- * JSON.stringify, with the characters above written as `\uXXXX`. None of them can stand outside a
- * string in JSON, so the text parses to the same value; it is only safe to `cat` as well.
- */
-export const safeStringify = (value: unknown, space?: number): string =>
-  JSON.stringify(value, null, space).replace(
-    terminalUnsafe,
-    (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`
-  )
 
 /**
  * The core's report as JSON (2-space indented, ends with a newline), encoded through its schema; a

@@ -7,25 +7,23 @@
 import { appendFileSync } from "node:fs"
 import {
   Cli,
-  checkLine,
   detectStyle,
   ExitCode,
   exitCodeFor,
-  type FailOn,
-  failOnValues,
-  headerLine,
+  failOnFlag,
+  failOnFrom,
   parseChoice,
   resolveAudit,
-  rootCauseSection,
   type SharedFlags,
   sharedFlags,
-  sharedValueFlags,
+  textClosing,
+  textOfEvent,
   UsageError,
-  verdictLine
+  valueFlagsOf
 } from "@arlo-ready/cli-kit"
 import type { AuditEvent } from "@arlo-ready/core"
 import { Command, Options } from "@effect/cli"
-import { Effect, Either, Option } from "effect"
+import { Effect, Either, type Option } from "effect"
 import { formats, ndjsonLine, render } from "./Format.js"
 import { annotations, maskCommands } from "./Github.js"
 import { runAudit } from "./internal/audit.js"
@@ -45,11 +43,7 @@ const reportFlags = {
     Options.withDescription("Also write FORMAT to PATH (repeatable), e.g. --output junit=arlo-ready.xml."),
     Options.repeated
   ),
-  failOn: Options.text("fail-on").pipe(
-    Options.withPseudoName("fail|warn"),
-    Options.withDescription("Exit 1 on failed checks only (fail, the default) or on warnings too (warn)."),
-    Options.optional
-  ),
+  ...failOnFlag,
   listChecks: Options.boolean("list-checks").pipe(
     Options.withDescription("List the checks (ids, titles, prerequisites) as json or text, and exit.")
   )
@@ -63,8 +57,10 @@ export interface ReportFlags extends SharedFlags {
   readonly listChecks: boolean
 }
 
+const allFlags = { ...sharedFlags, ...reportFlags }
+
 /** Every long flag that takes a value. */
-export const valueFlags: ReadonlyArray<string> = [...sharedValueFlags, "--format", "--output", "--fail-on"]
+export const valueFlags: ReadonlyArray<string> = valueFlagsOf(allFlags)
 
 const out = (text: string) =>
   Effect.sync(() => {
@@ -81,9 +77,7 @@ export const program = (flags: ReportFlags) =>
     const cli = yield* Cli
     const env = process.env
     const format = yield* parseChoice("--format", flags.format, formats)
-    const failOn: FailOn = Option.isSome(flags.failOn)
-      ? yield* parseChoice("--fail-on", flags.failOn.value, failOnValues)
-      : "fail"
+    const failOn = yield* failOnFrom(flags.failOn)
     const outputs = yield* parseOutputs(flags.output)
 
     if (flags.listChecks) {
@@ -116,16 +110,13 @@ export const program = (flags: ReportFlags) =>
         const onEvent = (event: AuditEvent) => {
           events.push(event)
           if (format === "ndjson") process.stdout.write(ndjsonLine(event))
-          if (format === "text") {
-            if (event._tag === "audit_started") process.stdout.write(`${headerLine(event.target, style)}\n`)
-            if (event._tag === "check_finished") process.stdout.write(`${checkLine(event.result, style)}\n`)
-          }
+          const text = format === "text" ? textOfEvent(event, style) : ""
+          if (text !== "") process.stdout.write(text)
         }
         const report = yield* runAudit(resolved.config, cli.signal, onEvent)
 
         if (format === "text") {
-          const causes = rootCauseSection(report, style)
-          yield* out(`${[...(causes.length > 0 ? ["", ...causes] : []), "", verdictLine(report, style)].join("\n")}\n`)
+          yield* out(textClosing(report, style))
         } else if (format !== "ndjson") {
           yield* out(render(format, report, { failOn }))
         }
@@ -162,7 +153,7 @@ export const program = (flags: ReportFlags) =>
   })
 
 /** The command, for `Command.run`. */
-export const command = Command.make(binName, { ...sharedFlags, ...reportFlags }, program).pipe(
+export const command = Command.make(binName, allFlags, program).pipe(
   Command.withDescription(
     "Audit an Arlo platform account against the preconditions of Arlo's REST API, for CI: a report on stdout and an exit code (0 ready, 1 not ready, 2 usage error, 3 incomplete, 4 report not written in full, 130 interrupted)."
   )

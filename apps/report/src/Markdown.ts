@@ -3,7 +3,15 @@
  * the remediation of each root cause. Text from the platform is escaped (no HTML, no links, no table
  * breaks), and the document stays under GitHub's 1 MiB step-summary cap.
  */
-import { actorLabel, blockedBy, countsText, formatDuration, oneLine, rootCauses } from "@arlo-ready/cli-kit"
+import {
+  actorLabel,
+  blockedBy,
+  countsText,
+  formatDuration,
+  oneLine,
+  rootCauses,
+  statusLabel
+} from "@arlo-ready/cli-kit"
 import type { CheckResult, CheckStatus, Report, Verdict } from "@arlo-ready/core"
 import { exchangeLine } from "./internal/details.js"
 
@@ -24,15 +32,6 @@ const verdictText: Record<Verdict, string> = {
   ready_with_warnings: "⚠️ Ready, with warnings",
   not_ready: "❌ Not ready",
   incomplete: "❗ Incomplete"
-}
-
-const statusLabel: Record<CheckStatus, string> = {
-  pass: "pass",
-  warn: "warn",
-  fail: "fail",
-  error: "error",
-  skipped: "skipped",
-  not_applicable: "n/a"
 }
 
 /*
@@ -146,7 +145,7 @@ const render = (report: Report, budget: Budget): string => {
     out.push("| | Check | Status | Summary |", "| --- | --- | --- | --- |")
     for (const c of report.checks) {
       out.push(
-        `| ${statusEmoji[c.status]} | ${mdCode(c.id)} ${t(c.title)} | ${statusLabel[c.status]} | ${t(c.summary)} |`
+        `| ${statusEmoji[c.status]} | ${mdCode(c.id)} ${t(c.title)} | ${statusLabel(c.status)} | ${t(c.summary)} |`
       )
     }
     out.push("")

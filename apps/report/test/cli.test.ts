@@ -166,8 +166,8 @@ describe("streaming formats and colour", () => {
       for (const d of catalogue) {
         const started = stream.findIndex((e) => e._tag === "check_started" && e.id === d.id)
         const finished = stream.findIndex((e) => e._tag === "check_finished" && e.result.id === d.id)
-        expect(finished).toBeGreaterThan(-1)
-        if (started >= 0) expect(started).toBeLessThan(finished)
+        expect(started, d.id).toBeGreaterThan(-1)
+        expect(started, d.id).toBeLessThan(finished)
       }
     }))
 
