@@ -54,9 +54,13 @@ export interface AppProps {
   readonly tickMs?: number
 }
 
+/** The terminal's size (or the one given), read again on every resize. */
 const useTerminalSize = (columns?: number, rows?: number) => {
   const { stdout } = useStdout()
-  const read = () => ({ columns: columns ?? (stdout.columns || 80), rows: rows ?? (stdout.rows || undefined) })
+  const read = useCallback(
+    () => ({ columns: columns ?? (stdout.columns || 80), rows: rows ?? (stdout.rows || undefined) }),
+    [stdout, columns, rows]
+  )
   const [size, setSize] = useState(read)
   useEffect(() => {
     const onResize = () => setSize(read())
@@ -64,7 +68,7 @@ const useTerminalSize = (columns?: number, rows?: number) => {
     return () => {
       stdout.off("resize", onResize)
     }
-  })
+  }, [stdout, read])
   return size
 }
 

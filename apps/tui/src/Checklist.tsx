@@ -1,9 +1,10 @@
 /** The live checklist: checks grouped as the catalogue groups them, each group rolled up to its worst status. */
+import { formatDuration, verdictWord } from "@arlo-ready/cli-kit"
 import { definition, groupTitles } from "@arlo-ready/core"
 import { type Line, Lines, line, type Segment } from "./internal/Lines.js"
 import { shown } from "./internal/Shown.js"
-import { clean, width as cols, duration, pad, truncate, wrap } from "./internal/Text.js"
-import { spinnerFrames, statusColor, statusGlyph, verdictColor, verdictGlyph, verdictText } from "./internal/Theme.js"
+import { clean, width as cols, pad, truncate, wrap } from "./internal/Text.js"
+import { spinnerFrames, statusColor, statusGlyph, verdictColor, verdictGlyph } from "./internal/Theme.js"
 import { groups, progress, type Row, type RowStatus, type State, verdict } from "./State.js"
 
 /** What the checklist needs besides the state. */
@@ -27,7 +28,7 @@ const detailOf = (row: Row, now: number): Segment => {
     case "pending":
       return { text: "waiting", dim: true }
     case "running":
-      return { text: duration(row.startedAt === null ? 0 : now - row.startedAt), color: "cyan" }
+      return { text: formatDuration(row.startedAt === null ? 0 : now - row.startedAt), color: "cyan" }
     case "skipped":
       return result && result.blockedBy.length > 0
         ? { text: `blocked by ${result.blockedBy.join(", ")}`, dim: true }
@@ -149,7 +150,7 @@ export const verdictLines = (state: State, frame: Frame): Array<Line> => {
         .filter((x) => x.length > 0)
         .join(", ")
     : ""
-  const head = `${verdictGlyph[v]} Verdict: ${verdictText[v]}`
+  const head = `${verdictGlyph[v]} Verdict: ${verdictWord(v)}`
   return [
     {
       key: "verdict",

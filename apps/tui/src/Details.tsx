@@ -1,9 +1,10 @@
 /** The details of one check: why it stands where it does, the evidence, and how to fix it. */
+import { actorLabel, formatDuration } from "@arlo-ready/cli-kit"
 import { definition } from "@arlo-ready/core"
 import { type Line, Lines, line } from "./internal/Lines.js"
 import { shown } from "./internal/Shown.js"
-import { clean, duration, truncate, wrap } from "./internal/Text.js"
-import { actorText, type Color, spinnerFrames, statusColor, statusGlyph, statusWord } from "./internal/Theme.js"
+import { clean, truncate, wrap } from "./internal/Text.js"
+import { type Color, spinnerFrames, statusColor, statusGlyph, statusWord } from "./internal/Theme.js"
 import type { Row } from "./State.js"
 
 /** What the details view needs besides the row. */
@@ -53,8 +54,8 @@ export const detailsLines = (row: Row, now: number, width: number): Array<Line> 
     ]
   })
   const meta = [row.id, statusWord[status]]
-  if (status === "running" && row.startedAt !== null) meta.push(duration(now - row.startedAt))
-  else if (r && status !== "pending") meta.push(duration(r.durationMs))
+  if (status === "running" && row.startedAt !== null) meta.push(formatDuration(now - row.startedAt))
+  else if (r && status !== "pending") meta.push(formatDuration(r.durationMs))
   if (r?.basis) meta.push(r.basis)
   text(meta.join(" · "), { dim: true })
   if (status === "pending" || status === "running") {
@@ -81,7 +82,7 @@ export const detailsLines = (row: Row, now: number, width: number): Array<Line> 
     for (const e of r.evidence) {
       const answer = e.status === null ? "no response" : String(e.status)
       const why = [e.error, e.note].filter((x) => x !== undefined && x.length > 0).join("; ")
-      item("", `${e.method} ${e.path} → ${answer} in ${duration(e.durationMs)}${why ? `: ${why}` : ""}`)
+      item("", `${e.method} ${e.path} → ${answer} in ${formatDuration(e.durationMs)}${why ? `: ${why}` : ""}`)
     }
   }
   if (r.facts && Object.keys(r.facts).length > 0) {
@@ -94,7 +95,7 @@ export const detailsLines = (row: Row, now: number, width: number): Array<Line> 
       item(`${i + 1}. `, s)
     })
     out.push(line(key(), ""))
-    text(`Who can fix it: ${actorText[r.remediation.who]}`, {}, "")
+    text(`Who can fix it: ${actorLabel(r.remediation.who)}`, {}, "")
     if (r.remediation.recheck) text(`Re-check: ${r.remediation.recheck} (or press r here)`, { dim: true })
   }
   const links = r.docs.length > 0 ? r.docs : def.docs

@@ -1,6 +1,7 @@
 /** Writes the JSON report to a file the user can keep. */
 import { writeFile } from "node:fs/promises"
 import { isAbsolute, join, relative } from "node:path"
+import { safeStringify } from "@arlo-ready/cli-kit"
 import type { Report } from "@arlo-ready/core"
 
 /** `arlo-ready-report-20250101T120000Z.json` for a moment. */
@@ -12,17 +13,11 @@ export const reportFileName = (at: Date, n = 0): string => {
   return `arlo-ready-report-${stamp}${n > 0 ? `-${n + 1}` : ""}.json`
 }
 
-// What JSON.stringify leaves raw that can act on a terminal a report is printed to (cat, less -r):
-// DEL, the C1 controls, the line and paragraph separators, and the bidi marks, embeddings, overrides
-// and isolates. (It already escapes C0 controls.)
-const rawInJson = /[\u007f-\u009f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g
-
 /**
- * The report as JSON, two-space indented, every such character written as a `\uXXXX` escape. They can
- * occur only inside strings, where the escape means the same character: the values are unchanged.
+ * The report as JSON, two-space indented, with every character that could act on a terminal it is
+ * printed to (cat, less -r) written as a `\uXXXX` escape: the values are unchanged.
  */
-export const reportJson = (report: Report): string =>
-  `${JSON.stringify(report, null, 2).replace(rawInJson, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`)}\n`
+export const reportJson = (report: Report): string => `${safeStringify(report, 2)}\n`
 
 /** Writes the report into `dir` under a fresh name (never overwriting a file) and returns its path. */
 export const exportReport = async (report: Report, dir: string, at = new Date()): Promise<string> => {

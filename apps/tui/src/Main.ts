@@ -9,16 +9,15 @@ import { ReadStream } from "node:tty"
 import {
   Cli,
   detectStyle,
-  type FailOn,
-  failOnValues,
+  failOnFlag,
+  failOnFrom,
   inCi,
-  parseChoice,
   resolveAudit,
   runCli,
   type SharedFlags,
   sharedFlags,
-  sharedValueFlags,
-  UsageError
+  UsageError,
+  valueFlagsOf
 } from "@arlo-ready/cli-kit"
 import { Command, Options } from "@effect/cli"
 import { Effect, Option, Redacted } from "effect"
@@ -35,11 +34,7 @@ const tuiFlags = {
     ),
     Options.optional
   ),
-  failOn: Options.text("fail-on").pipe(
-    Options.withPseudoName("fail|warn"),
-    Options.withDescription("Exit 1 on failed checks only (fail, the default) or on warnings too (warn)."),
-    Options.optional
-  ),
+  ...failOnFlag,
   noInteractive: Options.boolean("no-interactive").pipe(
     Options.withDescription(
       "Print plain lines as checks finish, without the interactive screen (also when stdout is not a terminal or CI is set)."
@@ -54,8 +49,10 @@ export interface TuiFlags extends SharedFlags {
   readonly noInteractive: boolean
 }
 
-/** Every long flag that takes a value (`--demo` takes an optional one). */
-export const valueFlags: ReadonlyArray<string> = [...sharedValueFlags, "--fail-on"]
+const allFlags = { ...sharedFlags, ...tuiFlags }
+
+/** Every long flag that takes a value, once `normaliseArgv` has given a bare `--demo` its scenario. */
+export const valueFlags: ReadonlyArray<string> = valueFlagsOf(allFlags)
 
 /** `--demo` without a scenario means `--demo demo`. */
 export const normaliseArgv = (argv: ReadonlyArray<string>): Array<string> => {
@@ -146,9 +143,7 @@ export const program = (flags: TuiFlags) =>
     Effect.gen(function* () {
       const cli = yield* Cli
       const env = process.env
-      const failOn: FailOn = Option.isSome(flags.failOn)
-        ? yield* parseChoice("--fail-on", flags.failOn.value, failOnValues)
-        : "fail"
+      const failOn = yield* failOnFrom(flags.failOn)
       const interactive = !flags.noInteractive && process.stdout.isTTY === true && !inCi(env)
 
       let audits: ReadonlyArray<Audit>
@@ -188,7 +183,7 @@ export const program = (flags: TuiFlags) =>
   )
 
 /** The command, for `Command.run`. */
-export const command = Command.make(binName, { ...sharedFlags, ...tuiFlags }, program).pipe(
+export const command = Command.make(binName, allFlags, program).pipe(
   Command.withDescription(
     "Check, interactively, whether an Arlo account is ready for the REST API; fix what is not and re-check in place. Exit codes: 0 ready, 1 not ready, 2 usage error, 3 incomplete, 4 the report could not be written in full, 130 interrupted."
   )
@@ -198,6 +193,7 @@ export const command = Command.make(binName, { ...sharedFlags, ...tuiFlags }, pr
 export const main = (): void =>
   runCli({
     name: binName,
+    argv: normaliseArgv(process.argv),
     valueFlags,
-    program: (argv) => Command.run(command, { name: binName, version })(normaliseArgv(argv))
+    program: Command.run(command, { name: binName, version })
   })

@@ -3,23 +3,13 @@
  * lines as checks finish, what to fix, and the verdict. No escape codes unless colour is forced, no key
  * waits. The first SIGINT stops the audit and the lines so far are still printed.
  */
-import {
-  Cli,
-  checkLine,
-  ExitCode,
-  exitCodeFor,
-  type FailOn,
-  headerLine,
-  rootCauseSection,
-  type TextStyle,
-  verdictLine
-} from "@arlo-ready/cli-kit"
+import { Cli, ExitCode, exitCodeFor, type FailOn, type TextStyle, textClosing, textOfEvent } from "@arlo-ready/cli-kit"
 import type { Report } from "@arlo-ready/core"
 import { Effect, Stream } from "effect"
 import { type Audit, runEvents } from "./Session.js"
 
 const write = (text: string) => {
-  process.stdout.write(text.endsWith("\n") ? text : `${text}\n`)
+  if (text !== "") process.stdout.write(text)
 }
 
 /** Audits one target, printing as it goes; returns the exit code. */
@@ -32,22 +22,14 @@ export const plain = (audit: Audit, options: { readonly failOn: FailOn; readonly
         yield* runEvents(audit.config, { signal: cli.signal }).pipe(
           Stream.runForEach((event) =>
             Effect.sync(() => {
-              switch (event._tag) {
-                case "audit_started":
-                  return write(headerLine(event.target, options.style))
-                case "check_finished":
-                  return write(checkLine(event.result, options.style))
-                case "audit_finished":
-                  report = event.report
-                  return
-              }
+              if (event._tag === "audit_finished") report = event.report
+              write(textOfEvent(event, options.style))
             })
           )
         )
         const final = report as Report | null
         if (final === null) return ExitCode.Incomplete
-        const causes = rootCauseSection(final, options.style)
-        write([...(causes.length > 0 ? ["", ...causes] : []), "", verdictLine(final, options.style)].join("\n"))
+        write(textClosing(final, options.style))
         return cli.interrupted() ? ExitCode.Interrupted : exitCodeFor(final, options.failOn)
       })
     )

@@ -10,12 +10,6 @@ export interface PromptIO {
   readonly output: NodeJS.WritableStream
 }
 
-/** How to ask. */
-export interface AskOptions {
-  /** Echo `*` instead of what is typed, and return it `Redacted`. */
-  readonly secret?: boolean
-}
-
 /**
  * Reads one line from a TTY in raw mode, echoing it (or `*` per character for a secret). Resolves
  * with the line; fails with `null` on Ctrl+C or Ctrl+D on an empty line.

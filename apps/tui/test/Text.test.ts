@@ -1,7 +1,8 @@
+import { formatDuration as duration } from "@arlo-ready/cli-kit"
 import { describe, expect, it } from "vitest"
 import { displayPath, reportFileName, reportJson } from "../src/Export.js"
 import { shown } from "../src/internal/Shown.js"
-import { clean, duration, SHOWN_MAX, truncate, width, wrap } from "../src/internal/Text.js"
+import { clean, SHOWN_MAX, truncate, width, wrap } from "../src/internal/Text.js"
 import { report, result } from "./fixtures.js"
 
 const ESC = "\u001b"

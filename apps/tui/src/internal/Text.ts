@@ -133,11 +133,3 @@ export const wrap = (text: string, cols: number, indent = ""): Array<string> => 
   if (line.length > 0 || lines.length === 0) push()
   return lines
 }
-
-/** A duration in ms as a short human figure: `850ms`, `1.2s`, `1m05s`. */
-export const duration = (ms: number): string => {
-  if (ms < 1000) return `${Math.max(0, Math.round(ms))}ms`
-  if (ms < 60_000) return `${(ms / 1000).toFixed(1)}s`
-  const s = Math.floor(ms / 1000)
-  return `${Math.floor(s / 60)}m${String(s % 60).padStart(2, "0")}s`
-}

@@ -1,5 +1,8 @@
-/** Glyphs, colours and words for statuses and verdicts: one place, so every view agrees. */
-import type { Actor, Verdict } from "@arlo-ready/core"
+/**
+ * The screen's glyphs, colours and words for statuses and verdicts: one place, so every view agrees.
+ * The verdict words and the actor labels are cli-kit's, as the plain printer and the report say them.
+ */
+import type { Verdict } from "@arlo-ready/core"
 import type { RowStatus } from "../State.js"
 
 export type Color = "green" | "yellow" | "red" | "magenta" | "gray" | "cyan" | "blue"
@@ -38,13 +41,6 @@ export const statusWord: Record<RowStatus, string> = {
   not_applicable: "not applicable"
 }
 
-export const verdictText: Record<Verdict, string> = {
-  ready: "READY",
-  ready_with_warnings: "READY WITH WARNINGS",
-  not_ready: "NOT READY",
-  incomplete: "INCOMPLETE"
-}
-
 export const verdictColor: Record<Verdict, Color> = {
   ready: "green",
   ready_with_warnings: "yellow",
@@ -57,12 +53,4 @@ export const verdictGlyph: Record<Verdict, string> = {
   ready_with_warnings: "▲",
   not_ready: "✖",
   incomplete: "!"
-}
-
-export const actorText: Record<Actor, string> = {
-  you: "you",
-  "platform-administrator": "a platform administrator",
-  developer: "the integration's developer",
-  "arlo-support": "Arlo support",
-  "network-administrator": "a network administrator"
 }
