@@ -52,125 +52,141 @@ export const parseXml = (text: string): Either.Either<XmlElement, XmlParseError>
   }
 }
 
+/** A position in a document and the reads made at it; a failure names the offset where it stopped. */
+class Reader {
+  i = 0
+  readonly n: number
+  constructor(readonly text: string) {
+    this.n = text.length
+  }
+  fail(message: string): never {
+    throw new XmlParseError({ message, offset: this.i })
+  }
+  at(s: string): boolean {
+    return this.text.startsWith(s, this.i)
+  }
+  /** Moves past the next `end`, searched from `skip` characters on; `what` names what was left open. */
+  past(end: string, skip: number, what: string): void {
+    const at = this.text.indexOf(end, this.i + skip)
+    if (at === -1) this.fail(`unterminated ${what}`)
+    this.i = at + end.length
+  }
+  skipWs(): void {
+    while (this.i < this.n && isWs(this.text.charCodeAt(this.i))) this.i++
+  }
+  readName(): string {
+    const start = this.i
+    if (this.i >= this.n || !isNameStart(this.text.charCodeAt(this.i))) this.fail("expected a name")
+    this.i++
+    while (this.i < this.n && isNameChar(this.text.charCodeAt(this.i))) this.i++
+    return this.text.slice(start, this.i)
+  }
+  /** White space, processing instructions and comments around the root; a DOCTYPE is refused. */
+  skipMisc(): void {
+    for (;;) {
+      this.skipWs()
+      if (this.at("<?")) this.past("?>", 2, "processing instruction")
+      else if (this.at("<!--")) this.past("-->", 4, "comment")
+      else if (this.at("<!") && !this.at("<![CDATA[")) this.fail("DOCTYPE and entity declarations are not accepted")
+      else return
+    }
+  }
+}
+
 const parse = (text: string): XmlElement => {
-  let i = 0
-  const n = text.length
-  const fail = (message: string): never => {
-    throw new XmlParseError({ message, offset: i })
-  }
-  const skipWs = () => {
-    while (i < n && isWs(text.charCodeAt(i))) i++
-  }
-  const readName = (): string => {
-    const start = i
-    if (i >= n || !isNameStart(text.charCodeAt(i))) fail("expected a name")
-    i++
-    while (i < n && isNameChar(text.charCodeAt(i))) i++
-    return text.slice(start, i)
-  }
-  const skipMisc = () => {
-    for (;;) {
-      skipWs()
-      if (text.startsWith("<?", i)) {
-        const end = text.indexOf("?>", i + 2)
-        if (end === -1) fail("unterminated processing instruction")
-        i = end + 2
-      } else if (text.startsWith("<!--", i)) {
-        const end = text.indexOf("-->", i + 4)
-        if (end === -1) fail("unterminated comment")
-        i = end + 3
-      } else if (text.startsWith("<!", i) && !text.startsWith("<![CDATA[", i)) {
-        fail("DOCTYPE and entity declarations are not accepted")
-      } else return
-    }
-  }
-
-  if (text.charCodeAt(0) === 0xfeff) i = 1
-  skipMisc()
-  if (i >= n || text[i] !== "<") fail("not an XML document")
-
-  const element = (depth: number): XmlElement => {
-    if (depth > MAX_DEPTH) fail("elements nested too deeply")
-    i++ // "<"
-    const name = readName()
-    const attributes: Record<string, string> = {}
-    for (;;) {
-      const before = i
-      skipWs()
-      if (text.startsWith("/>", i)) {
-        i += 2
-        return { name, attributes, children: [] }
-      }
-      if (text[i] === ">") {
-        i++
-        break
-      }
-      if (i === before) fail("expected whitespace before an attribute")
-      const attr = readName()
-      skipWs()
-      if (text[i] !== "=") fail("expected = after an attribute name")
-      i++
-      skipWs()
-      const q = text[i]
-      if (q !== '"' && q !== "'") fail("expected a quoted attribute value")
-      const end = text.indexOf(q!, i + 1)
-      if (end === -1) fail("unterminated attribute value")
-      const raw = text.slice(i + 1, end)
-      if (raw.includes("<")) fail("'<' in an attribute value")
-      if (Object.hasOwn(attributes, attr)) fail("duplicate attribute")
-      attributes[attr] = decode(raw, i)
-      i = end + 1
-    }
-    const children: Array<XmlElement | string> = []
-    let textBuf = ""
-    const flush = () => {
-      if (textBuf !== "") children.push(textBuf)
-      textBuf = ""
-    }
-    for (;;) {
-      if (i >= n) fail("unterminated element")
-      const lt = text.indexOf("<", i)
-      if (lt === -1) fail("unterminated element")
-      if (lt > i) {
-        textBuf += decode(text.slice(i, lt), i)
-        i = lt
-      }
-      if (text.startsWith("</", i)) {
-        i += 2
-        const close = readName()
-        if (close !== name) fail("a closing tag does not match its element")
-        skipWs()
-        if (text[i] !== ">") fail("expected >")
-        i++
-        flush()
-        return { name, attributes, children }
-      }
-      if (text.startsWith("<!--", i)) {
-        const end = text.indexOf("-->", i + 4)
-        if (end === -1) fail("unterminated comment")
-        i = end + 3
-      } else if (text.startsWith("<![CDATA[", i)) {
-        const end = text.indexOf("]]>", i + 9)
-        if (end === -1) fail("unterminated CDATA section")
-        textBuf += text.slice(i + 9, end)
-        i = end + 3
-      } else if (text.startsWith("<?", i)) {
-        const end = text.indexOf("?>", i + 2)
-        if (end === -1) fail("unterminated processing instruction")
-        i = end + 2
-      } else if (text.startsWith("<!", i)) {
-        fail("DOCTYPE and entity declarations are not accepted")
-      } else {
-        flush()
-        children.push(element(depth + 1))
-      }
-    }
-  }
-
-  const root = element(0)
-  skipMisc()
-  if (i < n) fail("content after the root element")
+  const r = new Reader(text)
+  if (text.charCodeAt(0) === 0xfeff) r.i = 1
+  r.skipMisc()
+  if (r.i >= r.n || text[r.i] !== "<") r.fail("not an XML document")
+  const root = element(r, 0)
+  r.skipMisc()
+  if (r.i < r.n) r.fail("content after the root element")
   return root
+}
+
+/** An element, from its `<` to the end of its closing tag. */
+const element = (r: Reader, depth: number): XmlElement => {
+  if (depth > MAX_DEPTH) r.fail("elements nested too deeply")
+  r.i++ // "<"
+  const name = r.readName()
+  const attributes: Record<string, string> = {}
+  return startTag(r, attributes) === "empty"
+    ? { name, attributes, children: [] }
+    : { name, attributes, children: content(r, name, depth) }
+}
+
+/** The attributes of a start tag, up to its `>` (`open`) or `/>` (`empty`). */
+const startTag = (r: Reader, attributes: Record<string, string>): "open" | "empty" => {
+  const text = r.text
+  for (;;) {
+    const before = r.i
+    r.skipWs()
+    if (r.at("/>")) {
+      r.i += 2
+      return "empty"
+    }
+    if (text[r.i] === ">") {
+      r.i++
+      return "open"
+    }
+    if (r.i === before) r.fail("expected whitespace before an attribute")
+    const attr = r.readName()
+    r.skipWs()
+    if (text[r.i] !== "=") r.fail("expected = after an attribute name")
+    r.i++
+    r.skipWs()
+    const q = text[r.i]
+    if (q !== '"' && q !== "'") r.fail("expected a quoted attribute value")
+    const end = text.indexOf(q!, r.i + 1)
+    if (end === -1) r.fail("unterminated attribute value")
+    const raw = text.slice(r.i + 1, end)
+    if (raw.includes("<")) r.fail("'<' in an attribute value")
+    if (Object.hasOwn(attributes, attr)) r.fail("duplicate attribute")
+    attributes[attr] = decode(raw, r.i)
+    r.i = end + 1
+  }
+}
+
+/** The children of an open element, through its closing tag. */
+const content = (r: Reader, name: string, depth: number): Array<XmlElement | string> => {
+  const text = r.text
+  const children: Array<XmlElement | string> = []
+  let textBuf = ""
+  const flush = () => {
+    if (textBuf !== "") children.push(textBuf)
+    textBuf = ""
+  }
+  for (;;) {
+    if (r.i >= r.n) r.fail("unterminated element")
+    const lt = text.indexOf("<", r.i)
+    if (lt === -1) r.fail("unterminated element")
+    if (lt > r.i) {
+      textBuf += decode(text.slice(r.i, lt), r.i)
+      r.i = lt
+    }
+    if (r.at("</")) {
+      r.i += 2
+      const close = r.readName()
+      if (close !== name) r.fail("a closing tag does not match its element")
+      r.skipWs()
+      if (text[r.i] !== ">") r.fail("expected >")
+      r.i++
+      flush()
+      return children
+    }
+    if (r.at("<!--")) r.past("-->", 4, "comment")
+    else if (r.at("<![CDATA[")) {
+      const end = text.indexOf("]]>", r.i + 9)
+      if (end === -1) r.fail("unterminated CDATA section")
+      textBuf += text.slice(r.i + 9, end)
+      r.i = end + 3
+    } else if (r.at("<?")) r.past("?>", 2, "processing instruction")
+    else if (r.at("<!")) r.fail("DOCTYPE and entity declarations are not accepted")
+    else {
+      flush()
+      children.push(element(r, depth + 1))
+    }
+  }
 }
 
 // ---------------------------------------------------------------------------------------------------

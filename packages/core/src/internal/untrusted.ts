@@ -145,16 +145,25 @@ export interface Scrubber {
 }
 
 /**
- * Builds the scrubber of a list of forms (an Aho–Corasick automaton over their normalised units). A text
- * is read once: case-folded and with its ignorable characters skipped, so that a form split by a line
- * break, a space run, a control or a zero-width character is still found; each maximal run of matches
- * is replaced by one marker (whatever lay between its characters goes too). Linear in the text, and in
- * the total length of the forms to build.
+ * The automaton of a list of forms (Aho–Corasick over their normalised units), with what each state
+ * tells: the longest form of any length, of at least {@link SHORT_FORM}, and below it, that ends there.
  */
-export const makeScrubber = (forms: ReadonlyArray<string>): Scrubber => {
+interface Automaton {
+  /** No form at all: nothing is ever found. */
+  readonly empty: boolean
+  readonly step: (state: number, unit: number) => number
+  /** The longest form at least SHORT_FORM long that ends at a state (as a suffix), 0 if none. */
+  readonly longest: Int32Array
+  /** The longest form of any length that ends at a state. */
+  readonly any: Int32Array
+  /** The longest short form that ends at a state. */
+  readonly short: Int32Array
+}
+
+/** The distinct, non-empty normalised forms. */
+const distinctForms = (forms: ReadonlyArray<string>): Array<Array<number>> => {
   const seen = new Set<string>()
   const list: Array<Array<number>> = []
-  let total = 1
   for (const f of forms) {
     const units = normalised(f)
     if (units.length === 0) continue
@@ -162,19 +171,21 @@ export const makeScrubber = (forms: ReadonlyArray<string>): Scrubber => {
     if (seen.has(key)) continue
     seen.add(key)
     list.push(units)
-    total += units.length
   }
-  // The trie, at most one node per unit. Most nodes have one child (a form is a long chain): that edge
-  // is kept in two arrays, the others of a node with several children in a map of its own.
+  return list
+}
+
+/**
+ * The trie, at most one node per unit. Most nodes have one child (a form is a long chain): that edge is
+ * kept in two arrays, the others of a node with several children in a map of its own.
+ */
+const buildTrie = (list: ReadonlyArray<ReadonlyArray<number>>) => {
+  const total = list.reduce((n, units) => n + units.length, 1)
   const unit = new Int32Array(total).fill(-1)
   const child = new Int32Array(total)
   const more: Array<Map<number, number> | undefined> = new Array(total).fill(undefined)
-  const fail = new Int32Array(total)
-  /** The longest form at least SHORT_FORM long that ends here (as a suffix), 0 if none. */
   const longest = new Int32Array(total)
-  /** The longest form of any length that ends here. */
   const any = new Int32Array(total)
-  /** The longest short form that ends here. */
   const short = new Int32Array(total)
   let nodes = 1
   const edge = (node: number, u: number): number => {
@@ -182,23 +193,26 @@ export const makeScrubber = (forms: ReadonlyArray<string>): Scrubber => {
     const m = more[node]
     return m === undefined ? -1 : (m.get(u) ?? -1)
   }
+  const addEdge = (node: number, u: number, next: number) => {
+    if (unit[node] === -1) {
+      unit[node] = u
+      child[node] = next
+      return
+    }
+    let m = more[node]
+    if (m === undefined) {
+      m = new Map()
+      more[node] = m
+    }
+    m.set(u, next)
+  }
   for (const units of list) {
     let node = 0
     for (const u of units) {
       let next = edge(node, u)
       if (next === -1) {
         next = nodes++
-        if (unit[node] === -1) {
-          unit[node] = u
-          child[node] = next
-        } else {
-          let m = more[node]
-          if (m === undefined) {
-            m = new Map()
-            more[node] = m
-          }
-          m.set(u, next)
-        }
+        addEdge(node, u, next)
       }
       node = next
     }
@@ -207,6 +221,13 @@ export const makeScrubber = (forms: ReadonlyArray<string>): Scrubber => {
     if (n >= SHORT_FORM) longest[node] = n
     else short[node] = n
   }
+  return { nodes, unit, child, more, edge, longest, any, short }
+}
+
+/** Failure links, breadth first; each node inherits the matches of its longest proper suffix. */
+const buildAutomaton = (forms: ReadonlyArray<string>): Automaton => {
+  const { nodes, unit, child, more, edge, longest, any, short } = buildTrie(distinctForms(forms))
+  const fail = new Int32Array(nodes)
   // The root's edges in a table: most units of a text lead nowhere from it.
   const fromRoot = new Int32Array(0x10000)
   if (unit[0] !== -1) fromRoot[unit[0]!] = child[0]!
@@ -220,7 +241,6 @@ export const makeScrubber = (forms: ReadonlyArray<string>): Scrubber => {
     }
     return fromRoot[u]!
   }
-  // Failure links, breadth first; each node inherits the matches of its longest proper suffix.
   const queue = new Int32Array(nodes)
   let tail = 0
   const enqueue = (node: number, f: number) => {
@@ -245,79 +265,106 @@ export const makeScrubber = (forms: ReadonlyArray<string>): Scrubber => {
     if (short[node] === 0) short[node] = short[f]!
     enqueue(node, f)
   }
-  const empty = nodes === 1
+  return { empty: nodes === 1, step, longest, any, short }
+}
 
-  const holds = (text: string): boolean => {
-    if (empty) return false
-    let state = 0
-    for (let i = 0; i < text.length; i++) {
-      const c = text.charCodeAt(i)
-      if (isIgnorable(c)) continue
-      state = step(state, fold(c))
-      if (any[state]! > 0) return true
-    }
-    return false
+/** Whether any form (a short one included) occurs in the text. */
+const holdsAny = (a: Automaton, text: string): boolean => {
+  if (a.empty) return false
+  let state = 0
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i)
+    if (isIgnorable(c)) continue
+    state = a.step(state, fold(c))
+    if (a.any[state]! > 0) return true
   }
+  return false
+}
 
-  const marker = markers.find((m) => !holds(m)) ?? ""
+/** Whether a form that `scrub` replaces (or withholds for) occurs in the text. */
+const holdsReplaced = (a: Automaton, text: string, withhold: boolean): boolean => {
+  let state = 0
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i)
+    if (isIgnorable(c)) continue
+    state = a.step(state, fold(c))
+    const short = a.short[state]!
+    if (a.longest[state]! > 0 || (short > 0 && (withhold || short >= SHORT_FORM - 1))) return true
+  }
+  return false
+}
 
-  const scrub = (text: string, shortForms: "withhold" | "ignore" = "withhold"): string => {
-    if (empty || text === "") return text
-    const withhold = shortForms === "withhold"
-    // For each normalised unit, where it stands in the text; the runs to replace, in normalised units.
-    const pos = new Int32Array(text.length)
-    const starts: Array<number> = []
-    const ends: Array<number> = []
-    let state = 0
-    let j = 0
-    for (let i = 0; i < text.length; i++) {
-      const c = text.charCodeAt(i)
-      if (isIgnorable(c)) continue
-      pos[j] = i
-      state = step(state, fold(c))
-      if (withhold && short[state]! > 0) return marker
-      // Ignoring short forms, a form of SHORT_FORM - 1 units is still replaced (as it always was).
-      const len = withhold ? longest[state]! : Math.max(longest[state]!, short[state]! >= SHORT_FORM - 1 ? 3 : 0)
-      if (len > 0) {
-        let s = j - len + 1
-        // Merge with the runs this one overlaps or touches (it may reach back over several).
-        while (ends.length > 0 && ends[ends.length - 1]! >= s - 1) {
-          s = Math.min(s, starts.pop()!)
-          ends.pop()
-        }
-        starts.push(s)
-        ends.push(j)
+/**
+ * The runs of matches to replace (in normalised units, merged where they overlap or touch) and where
+ * each normalised unit stands in the text; `null` when a short form is met and the text is withheld.
+ */
+const matchRuns = (a: Automaton, text: string, withhold: boolean) => {
+  const pos = new Int32Array(text.length)
+  const starts: Array<number> = []
+  const ends: Array<number> = []
+  let state = 0
+  let j = 0
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i)
+    if (isIgnorable(c)) continue
+    pos[j] = i
+    state = a.step(state, fold(c))
+    if (withhold && a.short[state]! > 0) return null
+    // Ignoring short forms, a form of SHORT_FORM - 1 units is still replaced (as it always was).
+    const len = withhold ? a.longest[state]! : Math.max(a.longest[state]!, a.short[state]! >= SHORT_FORM - 1 ? 3 : 0)
+    if (len > 0) {
+      let s = j - len + 1
+      // Merge with the runs this one overlaps or touches (it may reach back over several).
+      while (ends.length > 0 && ends[ends.length - 1]! >= s - 1) {
+        s = Math.min(s, starts.pop()!)
+        ends.pop()
       }
-      j++
+      starts.push(s)
+      ends.push(j)
     }
-    if (starts.length === 0) return text
-    let out = ""
-    let from = 0
-    for (let r = 0; r < starts.length; r++) {
-      const a = pos[starts[r]!]!
-      const b = pos[ends[r]!]!
-      out += text.slice(from, a) + marker
-      from = b + 1
-      // A surrogate pair is never cut in half.
-      const c = text.charCodeAt(b)
-      if (c >= 0xd800 && c <= 0xdbff && from < text.length) from++
-    }
-    out += text.slice(from)
+    j++
+  }
+  return { pos, starts, ends }
+}
+
+/** The text with each run (and whatever lay between its characters) replaced by the marker. */
+const replaceRuns = (text: string, runs: NonNullable<ReturnType<typeof matchRuns>>, marker: string): string => {
+  const { pos, starts, ends } = runs
+  let out = ""
+  let from = 0
+  for (let r = 0; r < starts.length; r++) {
+    const a = pos[starts[r]!]!
+    const b = pos[ends[r]!]!
+    out += text.slice(from, a) + marker
+    from = b + 1
+    // A surrogate pair is never cut in half.
+    const c = text.charCodeAt(b)
+    if (c >= 0xd800 && c <= 0xdbff && from < text.length) from++
+  }
+  return out + text.slice(from)
+}
+
+/**
+ * Builds the scrubber of a list of forms (an Aho–Corasick automaton over their normalised units). A text
+ * is read once: case-folded and with its ignorable characters skipped, so that a form split by a line
+ * break, a space run, a control or a zero-width character is still found; each maximal run of matches
+ * is replaced by one marker (whatever lay between its characters goes too). Linear in the text, and in
+ * the total length of the forms to build.
+ */
+export const makeScrubber = (forms: ReadonlyArray<string>): Scrubber => {
+  const a = buildAutomaton(forms)
+  const holds = (text: string): boolean => holdsAny(a, text)
+  const marker = markers.find((m) => !holds(m)) ?? ""
+  const scrub = (text: string, shortForms: "withhold" | "ignore" = "withhold"): string => {
+    if (a.empty || text === "") return text
+    const withhold = shortForms === "withhold"
+    const runs = matchRuns(a, text, withhold)
+    if (runs === null) return marker
+    if (runs.starts.length === 0) return text
+    const out = replaceRuns(text, runs, marker)
     // A marker next to what is left could spell a form again ("…TED" + "x" for a secret "tedx"): then
     // nothing of the text is shown.
-    return holdsAt(out, withhold) ? marker : out
+    return holdsReplaced(a, out, withhold) ? marker : out
   }
-
-  const holdsAt = (text: string, withhold: boolean): boolean => {
-    let state = 0
-    for (let i = 0; i < text.length; i++) {
-      const c = text.charCodeAt(i)
-      if (isIgnorable(c)) continue
-      state = step(state, fold(c))
-      if (longest[state]! > 0 || (short[state]! > 0 && (withhold || short[state]! >= SHORT_FORM - 1))) return true
-    }
-    return false
-  }
-
   return { scrub, holds, marker }
 }
