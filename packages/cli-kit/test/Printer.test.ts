@@ -10,6 +10,8 @@ import {
   rootCauseSection,
   rootCauses,
   stripAnsi,
+  textClosing,
+  textOfEvent,
   textReport,
   unicodeEnabled,
   verdictLine
@@ -156,5 +158,30 @@ describe("style detection", () => {
   it("wraps only on a TTY", () => {
     expect(detectStyle({ isTTY: true, columns: 60 }, {}).width).toBe(60)
     expect(detectStyle({ isTTY: false, columns: 60 }, {}).width).toBeUndefined()
+  })
+})
+
+describe("the streaming printer", () => {
+  it("prints, event by event, exactly the text report of the finished audit", () => {
+    const r = report([
+      result("target.url", "pass"),
+      result("basic.credentials", "fail"),
+      result("roles.api-user", "skipped", { blockedBy: ["basic.credentials"] })
+    ])
+    const at = r.startedAt
+    const streamed = [
+      textOfEvent({ _tag: "audit_started", at, target: r.target, checks: r.checks.map((c) => c.id) }, plainStyle),
+      ...r.checks.flatMap((c) => [
+        textOfEvent({ _tag: "check_started", at, id: c.id }, plainStyle),
+        textOfEvent({ _tag: "check_finished", at, result: c }, plainStyle)
+      ]),
+      textOfEvent({ _tag: "audit_finished", at, report: r }, plainStyle),
+      textClosing(r, plainStyle)
+    ]
+    expect(streamed.join("")).toBe(textReport(r, plainStyle))
+    expect(streamed.filter((s) => s === "")).toHaveLength(4)
+    expect(textClosing(r, plainStyle)).toMatch(
+      /^\nWhat to fix:\n[\s\S]*\n\n✘ NOT READY {2}1 pass, 1 fail, 1 skipped in 1\.5s\n$/
+    )
   })
 })
