@@ -42,35 +42,24 @@ export const askMissing = (flags: SharedFlags, env: Env, io: PromptIO): Effect.E
     const wantOAuth = auth === "oauth" || auth === "both" || (auth === undefined && !hasUser && !hasToken)
     const optional = auth === undefined
 
+    /** Asks for one credential; an answer goes into the flags, as typed at a prompt. Whether one came. */
+    const ask = (name: "username" | "clientId" | "password" | "clientSecret", question: string) =>
+      Effect.gen(function* () {
+        const answer =
+          name === "password" || name === "clientSecret" ? yield* askSecret(io, question) : yield* askText(io, question)
+        if (answer === null || answer === "") return false
+        f = { ...f, [name]: Option.some(answer) }
+        prompted.add(name)
+        return true
+      })
+
     if (wantBasic && !hasUser) {
-      const answer = yield* askText(io, `Username${optional ? " (Enter to skip Basic auth)" : ""}: `)
-      if (answer !== "") {
-        f = { ...f, username: Option.some(answer) }
-        prompted.add("username")
-        hasUser = true
-      }
+      hasUser = yield* ask("username", `Username${optional ? " (Enter to skip Basic auth)" : ""}: `)
     }
-    if (hasUser && !hasPassword && auth !== "oauth") {
-      const answer = yield* askSecret(io, "Password: ")
-      if (answer !== null) {
-        f = { ...f, password: Option.some(answer) }
-        prompted.add("password")
-      }
-    }
+    if (hasUser && !hasPassword && auth !== "oauth") yield* ask("password", "Password: ")
     if (wantOAuth && !hasClient) {
-      const answer = yield* askText(io, `OAuth client id${optional ? " (Enter to skip OAuth)" : ""}: `)
-      if (answer !== "") {
-        f = { ...f, clientId: Option.some(answer) }
-        prompted.add("clientId")
-        hasClient = true
-      }
+      hasClient = yield* ask("clientId", `OAuth client id${optional ? " (Enter to skip OAuth)" : ""}: `)
     }
-    if (hasClient && !hasSecret && auth !== "basic") {
-      const answer = yield* askSecret(io, "OAuth client secret: ")
-      if (answer !== null) {
-        f = { ...f, clientSecret: Option.some(answer) }
-        prompted.add("clientSecret")
-      }
-    }
+    if (hasClient && !hasSecret && auth !== "basic") yield* ask("clientSecret", "OAuth client secret: ")
     return { flags: f, prompted }
   })

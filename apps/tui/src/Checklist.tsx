@@ -1,6 +1,6 @@
 /** The live checklist: checks grouped as the catalogue groups them, each group rolled up to its worst status. */
 import { formatDuration, verdictWord } from "@arlo-ready/cli-kit"
-import { definition, groupTitles } from "@arlo-ready/core"
+import { type CheckStatus, definition, groupTitles } from "@arlo-ready/core"
 import { type Line, Lines, line, type Segment } from "./internal/Lines.js"
 import { shown } from "./internal/Shown.js"
 import { clean, width as cols, pad, truncate, wrap } from "./internal/Text.js"
@@ -38,24 +38,28 @@ const detailOf = (row: Row, now: number): Segment => {
   }
 }
 
+const countWords: ReadonlyArray<[CheckStatus, string]> = [
+  ["fail", "failed"],
+  ["error", "undecided"],
+  ["warn", "warning"],
+  ["skipped", "blocked"],
+  ["pass", "passed"],
+  ["not_applicable", "n/a"]
+]
+
+/** `1 failed, 2 warnings, 12 passed`: the statuses counted, worst first, those with none left out but `always`. */
+const counted = (count: (status: CheckStatus) => number, always?: CheckStatus): string =>
+  countWords
+    .filter(([s]) => count(s) > 0 || s === always)
+    .map(([s, w]) => `${count(s)} ${w}${s === "warn" && count(s) > 1 ? "s" : ""}`)
+    .join(", ")
+
 const rollup = (rows: ReadonlyArray<Row>, status: RowStatus): string => {
   if (status === "running") {
     const done = rows.filter((r) => r.status !== "running" && r.status !== "pending").length
     return `${done}/${rows.length}`
   }
-  const count = (s: RowStatus) => rows.filter((r) => r.status === s).length
-  const words: ReadonlyArray<[RowStatus, string]> = [
-    ["fail", "failed"],
-    ["error", "undecided"],
-    ["warn", "warning"],
-    ["skipped", "blocked"],
-    ["pass", "passed"],
-    ["not_applicable", "n/a"]
-  ]
-  return words
-    .filter(([s]) => count(s) > 0)
-    .map(([s, w]) => `${count(s)} ${w}${s === "warn" && count(s) > 1 ? "s" : ""}`)
-    .join(", ")
+  return counted((s) => rows.filter((r) => r.status === s).length)
 }
 
 /** The header: which target, and how to switch when there are several. */
@@ -138,18 +142,7 @@ export const verdictLines = (state: State, frame: Frame): Array<Line> => {
     ]
   }
   const s = state.report?.summary
-  const counts = s
-    ? [
-        s.fail > 0 ? `${s.fail} failed` : "",
-        s.error > 0 ? `${s.error} undecided` : "",
-        s.warn > 0 ? `${s.warn} warning${s.warn > 1 ? "s" : ""}` : "",
-        s.skipped > 0 ? `${s.skipped} blocked` : "",
-        `${s.pass} passed`,
-        s.not_applicable > 0 ? `${s.not_applicable} n/a` : ""
-      ]
-        .filter((x) => x.length > 0)
-        .join(", ")
-    : ""
+  const counts = s ? counted((status) => s[status], "pass") : ""
   const head = `${verdictGlyph[v]} Verdict: ${verdictWord(v)}`
   return [
     {
