@@ -5,7 +5,7 @@
  */
 import { type AuditConfig, type ConfigError, type ConfigInput, envVars, resolveConfig } from "@arlo-ready/core"
 import { Effect, Either, Option, type Redacted } from "effect"
-import { flagName, type SharedFlags, sharedFlags, valueFlagsOf } from "./Flags.js"
+import { type SharedFlags, sharedFlags, valueFlagsOf } from "./Flags.js"
 import { parseCheckList, parseChoice, parseCount, parseDuration, parseOptional } from "./FlagValues.js"
 import { readStdinSecrets, type StdinSecrets } from "./Stdin.js"
 import { UsageError } from "./UsageError.js"
@@ -38,9 +38,7 @@ export interface AuditInputSources {
  */
 const flagNames: Record<string, string> = {
   ...Object.fromEntries(
-    Object.entries(sharedFlags)
-      .filter(([, flag]) => valueFlagsOf({ flag }).length > 0)
-      .map(([key, flag]) => [key, flagName(flag)])
+    Object.entries(sharedFlags).flatMap(([key, flag]) => valueFlagsOf({ flag }).map((name) => [key, name]))
   ),
   timeoutMs: "--timeout (in ms)",
   deadlineMs: "--deadline (in ms)"

@@ -135,7 +135,3 @@ export const valueFlagsOf = (flags: Readonly<Record<string, Options.Options<unkn
   Object.values(flags)
     .filter((o) => !Options.isBool(o))
     .flatMap((o) => Option.toArray(Options.getIdentifier(o)))
-
-/** The long name of one flag (`--base-url`). */
-export const flagName = (flag: Options.Options<unknown>): string =>
-  Option.getOrElse(Options.getIdentifier(flag), () => "")
