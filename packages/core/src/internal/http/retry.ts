@@ -25,7 +25,7 @@ export class Retryable extends Data.TaggedError("Retryable")<{
 type Outcome = HttpFailure | Retryable
 
 export interface Retries {
-  /** One attempt, retried at once after a 429 whose wait the gate honours. */
+  /** One attempt, retried at once after a 429 whose wait the gate honours (bounded by the shared allowance). */
   readonly afterRateLimit: <A, R>(attempt: Effect.Effect<A, Outcome, R>) => Effect.Effect<A, Outcome, R>
   /** The attempts of a request, retried after a back-off; a retry not granted yields what the last attempt gave. */
   readonly withBackoff: <A, R>(
