@@ -14,6 +14,11 @@ export interface AuditRunOptions {
   readonly interrupt?: Effect.Effect<void> | undefined
   /** The same, as an `AbortSignal`. */
   readonly signal?: AbortSignal | undefined
+  /**
+   * The command that re-checks one check, for the remediations that name none (a front end gives its
+   * own); `rerunChecks(options, ["ID"])` when absent.
+   */
+  readonly recheck?: ((id: CheckId) => string) | undefined
 }
 
 /** Runs the audit and returns its report. Never fails: problems are check results. */

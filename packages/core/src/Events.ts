@@ -1,7 +1,8 @@
 /**
- * Folding audit events: the state a live front end keeps, and the report at the end. The engine emits
+ * Folding audit events into the report at the end ({@link reportFromEvents}, public). The engine emits
  * `audit_started`, then for each reported check one `check_started` and one `check_finished`, then
- * `audit_finished` carrying the report.
+ * `audit_finished` carrying the report. The step-by-step fold ({@link applyEvent}) is the package's own:
+ * the package entry does not export it.
  */
 import type { CheckId } from "./Catalogue.js"
 import type { AuditEvent, CheckResult, Report, Target } from "./Report.js"

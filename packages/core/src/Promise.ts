@@ -51,11 +51,16 @@ export interface AuditOptions {
   readonly signal?: AbortSignal
   /** Where credentials came from, for the report's hints (default `option`). */
   readonly credentialSources?: Partial<Record<CredentialName, CredentialSourceName>>
+  /**
+   * The command that re-checks one check, for the remediations that name none; by default
+   * `rerunChecks(options, ["ID"])`.
+   */
+  readonly recheck?: (id: CheckId) => string
 }
 
 /** Validates options into a config; throws the `ConfigError` (one line saying what to fix). */
 export const configFromOptions = (options: AuditOptions): AuditConfig => {
-  const { signal: _signal, credentialSources, ...rest } = options
+  const { signal: _signal, recheck: _recheck, credentialSources, ...rest } = options
   const r = fromOptions(rest, credentialSources)
   if (Either.isLeft(r)) throw r.left
   return r.right
@@ -64,7 +69,9 @@ export const configFromOptions = (options: AuditOptions): AuditConfig => {
 /** Runs an audit. Rejects only on bad options (a `ConfigError`); everything else is in the report. */
 export const runAudit = async (options: AuditOptions): Promise<Report> => {
   const config = configFromOptions(options)
-  return Effect.runPromise(audit(config, { signal: options.signal }).pipe(Effect.provide(FetchHttpClient.layer)))
+  return Effect.runPromise(
+    audit(config, { signal: options.signal, recheck: options.recheck }).pipe(Effect.provide(FetchHttpClient.layer))
+  )
 }
 
 /**
@@ -74,7 +81,9 @@ export const runAudit = async (options: AuditOptions): Promise<Report> => {
 export const auditEvents = (options: AuditOptions): AsyncIterable<AuditEvent> => {
   const config = configFromOptions(options)
   return Stream.toAsyncIterable(
-    auditStream(config, { signal: options.signal }).pipe(Stream.provideLayer(FetchHttpClient.layer))
+    auditStream(config, { signal: options.signal, recheck: options.recheck }).pipe(
+      Stream.provideLayer(FetchHttpClient.layer)
+    )
   )
 }
 
@@ -102,6 +111,7 @@ export const rerunChecks = async (
   return Effect.runPromise(
     runChecks(config, ids as ReadonlyArray<CheckId>, results, {
       signal: options.signal,
+      recheck: options.recheck,
       ...(isReport(previous) ? { prior: previous } : {})
     }).pipe(Effect.provide(FetchHttpClient.layer))
   )

@@ -4,6 +4,7 @@
  */
 import { JSONSchema, Schema } from "effect"
 import { catalogue, checkGroups, checkIds } from "./Catalogue.js"
+import { toolName, version } from "./internal/version.js"
 
 export const schemaVersion = "1.1" as const
 export const schemaUrl = "https://unpkg.com/@arlo-ready/core/report.schema.json" as const
@@ -203,6 +204,66 @@ export const summaryOf = (checks: ReadonlyArray<Pick<CheckResult, "status">>): S
 export const inCatalogueOrder = <A extends { readonly id: string }>(results: ReadonlyArray<A>): Array<A> => {
   const order = new Map(catalogue.map((d, i) => [d.id as string, i]))
   return [...results].sort((a, b) => (order.get(a.id) ?? 0) - (order.get(b.id) ?? 0))
+}
+
+/** The request figures of a run, as a report counts them. */
+export interface RequestFigures {
+  readonly requests: number
+  readonly retries: number
+  readonly peakInFlight: number
+}
+
+/** Builds the report from the results and the run's facts (the last step of the event fold). */
+export const buildReport = (input: {
+  readonly target: Target
+  readonly startedAt: string
+  readonly durationMs: number
+  readonly results: ReadonlyArray<CheckResult>
+  readonly interrupted: boolean
+  readonly budget: number
+  readonly stats: RequestFigures
+  readonly selection?: Report["selection"]
+}): Report => {
+  const checks = inCatalogueOrder(input.results)
+  return {
+    $schema: schemaUrl,
+    schemaVersion,
+    tool: { name: toolName, version },
+    target: input.target,
+    startedAt: input.startedAt,
+    durationMs: input.durationMs,
+    verdict: verdictOf(checks, input.interrupted),
+    interrupted: input.interrupted,
+    summary: summaryOf(checks),
+    checks,
+    ...(input.selection ? { selection: input.selection } : {}),
+    requests: {
+      count: input.stats.requests,
+      budget: input.budget,
+      retries: input.stats.retries,
+      peakInFlight: input.stats.peakInFlight
+    }
+  }
+}
+
+/** A re-run's results over the earlier ones: the re-run's, then each earlier result it did not re-run. */
+export const mergeResults = (
+  fresh: ReadonlyArray<CheckResult>,
+  earlier: ReadonlyArray<CheckResult>
+): Array<CheckResult> => {
+  const rerun = new Set(fresh.map((r) => r.id))
+  const kept = new Map<CheckId, CheckResult>()
+  for (const r of earlier) if (!rerun.has(r.id)) kept.set(r.id, r)
+  return [...fresh, ...kept.values()]
+}
+
+/**
+ * A re-run's report holding the earlier results it did not re-run too ({@link mergeResults}), its
+ * verdict and summary counted over them all. A report of the engine's re-runs already does.
+ */
+export const mergeReport = (report: Report, earlier: ReadonlyArray<CheckResult>): Report => {
+  const checks = inCatalogueOrder(mergeResults(report.checks, earlier))
+  return { ...report, verdict: verdictOf(checks, report.interrupted), summary: summaryOf(checks), checks }
 }
 
 /** The JSON Schema of the report (shipped as `report.schema.json`). */

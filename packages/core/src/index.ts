@@ -53,8 +53,8 @@ export {
   targetFromBaseUrl,
   targetFromPlatform
 } from "./Config.js"
-export { buildReport, dependentsOf, type Rerun, type RunOptions, rerunSet, runEngine, targetOf } from "./Engine.js"
-export { type AuditProgress, applyEvent, initialProgress, reportFromEvents } from "./Events.js"
+export { affectedBy, dependentsOf, type Rerun, type RunOptions, rerunSet, runEngine, targetOf } from "./Engine.js"
+export { reportFromEvents } from "./Events.js"
 export { HostResolver, type HostResolverService } from "./internal/resolver.js"
 export { type AuditOptions, auditEvents, configFromOptions, rerunChecks, runAudit } from "./Promise.js"
 export * from "./Report.js"

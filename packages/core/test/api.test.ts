@@ -74,7 +74,7 @@ describe("Promise API", () => {
       const report = reportFromEvents(events)!
       expect(report.interrupted).toBe(true)
       expect(report.verdict).toBe("incomplete")
-      expect(report.checks).toHaveLength(16)
+      expect(report.checks).toHaveLength(catalogue.length)
       const interrupted = report.checks.filter((c) => c.cause?.code === "interrupted")
       expect(interrupted.length).toBeGreaterThan(0)
       for (const c of interrupted) expect(c.status).toBe("error")
@@ -120,7 +120,7 @@ describe("Promise API", () => {
       const deadline = report.checks.filter((c) => c.cause?.code === "deadline")
       expect(deadline.length).toBeGreaterThan(0)
       for (const c of deadline) expect(c.status).toBe("error")
-      expect(report.checks).toHaveLength(16)
+      expect(report.checks).toHaveLength(catalogue.length)
     } finally {
       await slow.close()
     }
@@ -170,6 +170,15 @@ describe("only and skip", () => {
     expect(byId(r)["target.reachable"]?.status).toBe("fail")
     expect(byId(r)["basic.mfa"]?.status).toBe("skipped")
     expect(r.verdict).toBe("not_ready")
+  })
+
+  it("the re-check hint: the library's call by default, the caller's command when given, none on a pass", async () => {
+    const options = { ...optionsFor(sim), password: "wrong", only: ["basic.credentials"] }
+    const library = await runAudit(options)
+    expect(byId(library)["basic.credentials"]?.remediation?.recheck).toBe('rerunChecks(options, ["basic.credentials"])')
+    const own = await runAudit({ ...options, recheck: (id) => `my-tool recheck ${id}` })
+    expect(byId(own)["basic.credentials"]?.remediation?.recheck).toBe("my-tool recheck basic.credentials")
+    expect(byId(own)["target.reachable"]?.remediation).toBeNull()
   })
 
   it("only the role checks, with a wrong password: the failed sign-in is reported, not ready", async () => {
@@ -286,7 +295,7 @@ describe("Effect API", () => {
     Effect.gen(function* () {
       const events = Chunk.toReadonlyArray(yield* Stream.runCollect(auditStream(config())))
       assert.strictEqual(events[0]?._tag, "audit_started")
-      assert.strictEqual(events.filter((e) => e._tag === "check_finished").length, 16)
+      assert.strictEqual(events.filter((e) => e._tag === "check_finished").length, catalogue.length)
       assert.strictEqual(events.at(-1)?._tag, "audit_finished")
     }).pipe(Effect.provide(FetchHttpClient.layer))
   )
@@ -321,7 +330,7 @@ describe("Effect API", () => {
     Effect.gen(function* () {
       const first = yield* audit(config())
       const again = yield* runChecks(config(), ["oauth.server"], first.checks)
-      assert.strictEqual(again.checks.length, 16)
+      assert.strictEqual(again.checks.length, catalogue.length)
       assert.strictEqual(again.verdict, "ready")
     }).pipe(Effect.provide(FetchHttpClient.layer))
   )

@@ -31,19 +31,15 @@ import {
   targetFromPlatform,
   validateBaseUrl
 } from "../src/Config.js"
-import { diagnoseCredentials, diagnoseMfa } from "../src/checks/Basic.js"
-import {
-  type AuthorizeView,
-  classifyAuthorize,
-  classifyToken,
-  diagnoseApproved,
-  diagnoseRedirectUri,
-  diagnoseRegistered,
-  diagnoseSecret,
-  type TokenView
-} from "../src/checks/OAuth.js"
-import { diagnoseReachable } from "../src/checks/Target.js"
-import { classifyBasicSignIn } from "../src/internal/probes.js"
+import { diagnoseCredentials } from "../src/checks/basic/credentials.js"
+import { diagnoseMfa } from "../src/checks/basic/mfa.js"
+import { classifyBasicSignIn } from "../src/checks/basic/probes.js"
+import { type AuthorizeView, classifyAuthorize, classifyToken, type TokenView } from "../src/checks/oauth/classify.js"
+import { diagnoseApproved } from "../src/checks/oauth/client-approved.js"
+import { diagnoseRegistered } from "../src/checks/oauth/client-registered.js"
+import { diagnoseSecret } from "../src/checks/oauth/client-secret.js"
+import { diagnoseRedirectUri } from "../src/checks/oauth/redirect-uri.js"
+import { diagnoseReachable } from "../src/checks/target/reachable.js"
 import { CheckStatus } from "../src/Report.js"
 import { apiException, itemLinks, links, parseXml, roles, type XmlElement, XmlParseError } from "../src/Xml.js"
 

@@ -5,8 +5,9 @@
  */
 import { Effect, Either, Fiber, type Scope } from "effect"
 import type { CheckId } from "../Catalogue.js"
-import { type AuditConfig, validateBaseUrl } from "../Config.js"
+import type { AuditConfig } from "../Config.js"
 import type { Check, CheckContext, CheckSpec, Prefetch } from "../internal/check.js"
+import { validateBaseUrl } from "../internal/config/target.js"
 import { basicCredentials } from "./basic/credentials.js"
 import { basicMfa } from "./basic/mfa.js"
 import { oauthApproved } from "./oauth/client-approved.js"

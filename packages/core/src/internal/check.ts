@@ -97,12 +97,6 @@ export const defineCheck = (input: CheckInput): Check => ({
   prefetch: input.prefetch ?? []
 })
 
-/**
- * The command that re-checks one check.
- * @deprecated The engine adds the re-check command of the face the audit runs in; checks leave it out.
- */
-export const recheck = (id: CheckId): string => `arlo-ready-report --only ${id}`
-
 /** What an outcome may add to its status, summary and cause. */
 export type Details = Pick<Outcome, "basis" | "facts" | "evidence">
 

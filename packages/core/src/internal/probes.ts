@@ -4,15 +4,9 @@
  */
 import { Effect, Either } from "effect"
 import type { ArloResponse, Auth, HttpFailure } from "../ArloHttp.js"
-import { resourcesPath } from "../Config.js"
 import type { Exchange } from "../Report.js"
 import type { CheckContext } from "./check.js"
-
-/**
- * The Basic sign-in's classifier, now in `checks/basic/probes.ts`.
- * @deprecated Import it from `checks/basic/probes.js`.
- */
-export { classifyBasicSignIn } from "../checks/basic/probes.js"
+import { resourcesPath } from "./config/target.js"
 
 export type Fetched = Either.Either<ArloResponse, HttpFailure>
 

@@ -1,5 +1,5 @@
 /** oauth.redirect-uri: the redirect URI is absolute, https and registered for the client. */
-import { isLoopbackHost } from "../../Config.js"
+
 import {
   defineCheck,
   fail,
@@ -10,6 +10,7 @@ import {
   undecided,
   unexpectedCause
 } from "../../internal/check.js"
+import { isLoopbackHost } from "../../internal/config/target.js"
 import { docs } from "../../internal/docs.js"
 import { echo, withoutUserinfo } from "../../internal/echo.js"
 import { redirectCodes } from "../../internal/protocol.js"

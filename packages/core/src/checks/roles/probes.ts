@@ -5,8 +5,8 @@
  */
 import { Effect, Either, Option, Predicate, Schema } from "effect"
 import type { Auth } from "../../ArloHttp.js"
-import { maskedHint } from "../../Config.js"
 import type { CheckContext, Prefetch } from "../../internal/check.js"
+import { maskedHint } from "../../internal/config/credentials.js"
 import { basicAuth, exchangesOf, type Fetched, get, resourcesUrl } from "../../internal/probes.js"
 import type { CheckResult, Exchange } from "../../Report.js"
 import type { XmlElement } from "../../Xml.js"

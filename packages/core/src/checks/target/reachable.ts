@@ -4,7 +4,6 @@
  */
 import { Effect, Either } from "effect"
 import type { ArloResponse } from "../../ArloHttp.js"
-import { isLoopbackHost, resourcesPath } from "../../Config.js"
 import {
   type CheckContext,
   defineCheck,
@@ -17,6 +16,7 @@ import {
   unexpectedCause,
   warn
 } from "../../internal/check.js"
+import { isLoopbackHost, resourcesPath } from "../../internal/config/target.js"
 import { docs } from "../../internal/docs.js"
 import { type Fetched, get, resourcesUrl } from "../../internal/probes.js"
 import { isChallenge } from "../../internal/protocol.js"

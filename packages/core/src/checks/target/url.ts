@@ -1,7 +1,7 @@
 /** target.url: the target is a well-formed https URL (or http on loopback). */
 import { Effect, Either } from "effect"
-import { validateBaseUrl } from "../../Config.js"
 import { defineCheck, fail, pass } from "../../internal/check.js"
+import { validateBaseUrl } from "../../internal/config/target.js"
 import { docs } from "../../internal/docs.js"
 
 export const targetUrl = defineCheck({

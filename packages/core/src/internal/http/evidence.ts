@@ -3,9 +3,10 @@
  * configured secret, neutralised, capped), URLs for humans, the short note on what an answer said, and
  * the exchange records themselves.
  */
-import { type AuditConfig, maskedHint } from "../../Config.js"
+import type { AuditConfig } from "../../Config.js"
 import type { Exchange } from "../../Report.js"
 import { apiException, parseXml } from "../../Xml.js"
+import { maskedHint } from "../config/credentials.js"
 import { withoutUserinfo } from "../echo.js"
 import { type Door, makeScrubber, neutralise, throughDoor } from "../untrusted.js"
 import { decodePath, displayQuery, secretForms } from "./redaction.js"
