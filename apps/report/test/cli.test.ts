@@ -128,6 +128,15 @@ describe("verdicts and exit codes", () => {
       ])
     }))
 
+  it("a finding's re-check command is this binary's", () =>
+    withSim("wrong-password", async (sim) => {
+      const r = await run(["--format", "json", "--only", "basic.credentials"], { env: auditEnv(sim, "bluegum") })
+      const report = validReport(JSON.parse(r.stdout))
+      const credentials = report.checks.find((c) => c.id === "basic.credentials")
+      expect(credentials?.status).toBe("fail")
+      expect(credentials?.remediation?.recheck).toBe("arlo-ready-report --only basic.credentials")
+    }))
+
   it("a platform that does not answer gives a valid report and the exit code of its verdict", async () => {
     const port = await new Promise<number>((resolve) => {
       const server = createServer().listen(0, "127.0.0.1", () => {

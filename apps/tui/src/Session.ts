@@ -17,6 +17,9 @@ export interface Audit {
   readonly config: AuditConfig
 }
 
+/** The command that re-checks one check from a shell (in the app, `r` on its row). */
+export const recheck = (id: CheckId): string => `arlo-ready --only ${id}`
+
 /** The events of a run: the whole audit, or a re-run of some checks in place keeping the other results. */
 export const runEvents = (
   config: AuditConfig,
@@ -29,6 +32,7 @@ export const runEvents = (
   } = {}
 ): Stream.Stream<AuditEvent> =>
   auditStream(config, {
+    recheck,
     ...(options.signal ? { signal: options.signal } : {}),
     ...(options.ids
       ? {

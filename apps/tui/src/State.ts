@@ -4,15 +4,15 @@
  */
 import {
   type AuditEvent,
+  affectedBy,
   type CheckGroup,
   type CheckId,
   type CheckResult,
   type CheckStatus,
-  catalogue,
   checkGroups,
   checkIds,
+  mergeReport,
   type Report,
-  summaryOf,
   type Target,
   type Verdict,
   verdictOf
@@ -97,31 +97,18 @@ const order = new Map<CheckId, number>(checkIds.map((id, i) => [id, i]))
 const byCatalogue = (ids: Iterable<CheckId>): Array<CheckId> =>
   [...new Set(ids)].sort((a, b) => (order.get(a) ?? 0) - (order.get(b) ?? 0))
 
-const dependents = new Map<CheckId, Array<CheckId>>()
-for (const def of catalogue) {
-  for (const need of [...def.needs, ...def.needsAny]) {
-    dependents.set(need, [...(dependents.get(need) ?? []), def.id])
-  }
-}
-
 /**
- * The checks a re-run of `roots` must cover: the roots, every check that depends on them in the
- * catalogue, and every check a root blocked (by `blockedBy`), transitively, in catalogue order.
+ * The checks a re-run of `roots` must cover, of those on screen: the roots, every check that depends on
+ * them, and every check a root blocked (by `blockedBy`), transitively (the core's {@link affectedBy}),
+ * in catalogue order. The engine re-runs policy.rate-limit too; its row follows the run's events.
  */
 export const rerunSet = (state: State, roots: ReadonlyArray<CheckId>): Array<CheckId> => {
   const shown = new Set(state.ids)
-  const seen = new Set<CheckId>()
-  const queue = [...roots]
-  while (queue.length > 0) {
-    const id = queue.shift()!
-    if (seen.has(id) || !shown.has(id)) continue
-    seen.add(id)
-    queue.push(...(dependents.get(id) ?? []))
-    for (const other of state.ids) {
-      if (state.rows[other]?.result?.blockedBy.includes(id)) queue.push(other)
-    }
-  }
-  return byCatalogue(seen)
+  const reached = affectedBy(
+    roots.filter((id) => shown.has(id)),
+    results(state)
+  )
+  return state.ids.filter((id) => reached.has(id))
 }
 
 /** The checks whose latest status is anything but pass or not_applicable. */
@@ -197,20 +184,11 @@ export const progress = (state: State): { readonly done: number; readonly total:
   total: state.ids.length
 })
 
-const mergeReport = (state: State, report: Report): Report => {
-  const fresh = new Map(report.checks.map((c) => [c.id, c]))
-  const checks = state.ids.flatMap((id) => {
-    const result = fresh.get(id) ?? state.rows[id]?.result
-    return result ? [result] : []
-  })
-  return {
-    ...report,
-    target: state.report?.target ?? report.target,
-    verdict: verdictOf(checks, report.interrupted),
-    summary: summaryOf(checks),
-    checks
-  }
-}
+/** A run's report with the results on screen it did not re-run (the core's {@link mergeReport}). */
+const withEarlier = (state: State, report: Report): Report => ({
+  ...mergeReport(report, results(state)),
+  target: state.report?.target ?? report.target
+})
 
 const onEvent = (state: State, event: AuditEvent, now: number): State => {
   switch (event._tag) {
@@ -242,7 +220,7 @@ const onEvent = (state: State, event: AuditEvent, now: number): State => {
       return { ...state, rows: { ...state.rows, [id]: row } }
     }
     case "audit_finished": {
-      const report = mergeReport(state, event.report)
+      const report = withEarlier(state, event.report)
       const rows = { ...state.rows }
       for (const id of state.ids) {
         const row = rows[id]
