@@ -6,13 +6,11 @@ import {
   type Outcome,
   type OutcomeRemediation,
   pass,
-  skippedBy,
-  undecided,
-  unexpectedCause
+  skippedBy
 } from "../../internal/check.js"
 import { docs } from "../../internal/docs.js"
 import { type AuthorizeView, ex, type TokenView } from "./classify.js"
-import { type Client, fromBothProbes, noOAuth, tokenPrefetch } from "./probes.js"
+import { type Client, fromBothProbes, noOAuth, tokenPrefetch, undecidedToken } from "./probes.js"
 
 const approvalRequest = (clientId: string): OutcomeRemediation => ({
   steps: [
@@ -59,17 +57,7 @@ export const diagnoseApproved = (a: AuthorizeView, t: TokenView, o: Client): Out
     )
   }
   if (t._tag === "failed") return fromFailure(t.failure, "test the client's approval", ex(a))
-  return undecided(
-    `Could not tell whether Arlo approved the client: the token endpoint answered ${t.res.status}${t.error ? ` (${t.error})` : ""}.`,
-    {
-      cause: unexpectedCause(
-        t.res.status,
-        "token_unexpected",
-        `the token endpoint answered ${t.error ?? t.res.status}`
-      ),
-      evidence
-    }
-  )
+  return undecidedToken("Arlo approved the client", t, evidence)
 }
 
 export const oauthApproved = defineCheck({

@@ -1,9 +1,9 @@
 /** oauth.client.secret: the client secret authenticates the client. */
 import { Effect } from "effect"
-import { defineCheck, fail, fromFailure, type Outcome, pass, undecided, unexpectedCause } from "../../internal/check.js"
+import { defineCheck, fail, fromFailure, type Outcome, pass } from "../../internal/check.js"
 import { docs } from "../../internal/docs.js"
 import { developerPortal, ex, type TokenView } from "./classify.js"
-import { type Client, noOAuth, oauthOf, tokenPrefetch, tokenProbe } from "./probes.js"
+import { type Client, noOAuth, oauthOf, tokenPrefetch, tokenProbe, undecidedToken } from "./probes.js"
 
 /** oauth.client.secret (runs once the client is known). */
 export const diagnoseSecret = (t: TokenView, o: Client): Outcome => {
@@ -46,17 +46,7 @@ export const diagnoseSecret = (t: TokenView, o: Client): Outcome => {
     case "failed":
       return fromFailure(t.failure, "test the client secret")
     case "other":
-      return undecided(
-        `Could not tell whether the secret is right: the token endpoint answered ${t.res.status}${t.error ? ` (${t.error})` : ""}.`,
-        {
-          cause: unexpectedCause(
-            t.res.status,
-            "token_unexpected",
-            `the token endpoint answered ${t.error ?? t.res.status}`
-          ),
-          evidence
-        }
-      )
+      return undecidedToken("the secret is right", t, evidence)
   }
 }
 

@@ -8,7 +8,7 @@
 import { Effect, Either, Option, Redacted, Schema } from "effect"
 import type { ArloResponse, Auth, HttpFailure } from "../../ArloHttp.js"
 import type { AuditConfig, OAuthClient } from "../../Config.js"
-import type { CheckContext, Outcome, Prefetch } from "../../internal/check.js"
+import { type CheckContext, type Outcome, type Prefetch, undecided, unexpectedCause } from "../../internal/check.js"
 import { type Fetched, get, oauthUrl } from "../../internal/probes.js"
 import { readErrorWords } from "../../internal/protocol.js"
 import type { Exchange } from "../../Report.js"
@@ -189,3 +189,21 @@ export const bearerAuth = (ctx: CheckContext): Effect.Effect<Option.Option<Auth>
 /** The userinfo claims (JSON) of the tested access token. */
 export const userinfo = (ctx: CheckContext, auth: Auth): Effect.Effect<Fetched> =>
   get(ctx, oauthUrl(ctx, "connect/userinfo"), auth, "application/json")
+
+/** A token endpoint answer no rule reads: undecided, saying what could not be told. */
+export const undecidedToken = (
+  question: string,
+  t: Extract<TokenView, { _tag: "other" }>,
+  evidence: ReadonlyArray<Exchange>
+): Outcome =>
+  undecided(
+    `Could not tell whether ${question}: the token endpoint answered ${t.res.status}${t.error ? ` (${t.error})` : ""}.`,
+    {
+      cause: unexpectedCause(
+        t.res.status,
+        "token_unexpected",
+        `the token endpoint answered ${t.error ?? t.res.status}`
+      ),
+      evidence
+    }
+  )
