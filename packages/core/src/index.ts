@@ -18,11 +18,9 @@ export {
 export { type AuditRunOptions, audit, auditStream, runChecks } from "./Audit.js"
 export {
   type CheckDefinition,
-  type CheckGroup as CatalogueGroup,
   catalogue,
   checkGroups,
   checkIds,
-  type DocLink as CatalogueDocLink,
   definition,
   docs,
   groupTitles,
@@ -34,7 +32,6 @@ export {
   type BasicCredentials,
   ConfigError,
   type ConfigInput,
-  type CredentialInfo as ConfigCredentialInfo,
   type CredentialName,
   type CredentialSourceName,
   defaults,

@@ -3,11 +3,10 @@
  * before the catalogue (which is derived from them) exists.
  */
 
-/** A link to the documentation a check rests on. */
-export interface DocLink {
-  readonly title: string
-  readonly url: string
-}
+/** A link to the documentation a check rests on (the report's shape). */
+import type { DocLink } from "../Report.js"
+
+export type { DocLink }
 
 const DOC = "https://developer.arlo.co/doc/api/2012-02-01/auth"
 
