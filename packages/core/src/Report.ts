@@ -109,6 +109,7 @@ export const CredentialInfo = Schema.Struct({
   /** A masked hint: a username keeps its first characters (`ap…@acme.test`), a secret shows only its length (`•••• (12 chars)`). */
   hint: Schema.String
 })
+export type CredentialInfo = typeof CredentialInfo.Type
 
 export const Target = Schema.Struct({
   baseUrl: Schema.String,
