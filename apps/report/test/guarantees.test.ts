@@ -17,12 +17,12 @@ import { Report } from "@arlo-ready/core"
 import { type JournalEntry, Scenario, type SimulatorHandle, startSimulator } from "@arlo-ready/simulator"
 import { Schema } from "effect"
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest"
+import { formats } from "../src/Format.js"
 import { assertBuilt, auditEnv, events, type RunResult, run, scenarioSecrets, validReport } from "./helpers.js"
 
 // Real subprocesses on a shared machine: generous hang guards, never timing assertions.
 vi.setConfig({ testTimeout: 180_000, hookTimeout: 180_000 })
 
-const formats = ["json", "junit", "markdown", "github", "ndjson", "text"] as const
 const POOL = 3
 const CAP = 4 // the core's default concurrency cap
 

@@ -26,6 +26,7 @@ import { tmpdir } from "node:os"
 import { join } from "node:path"
 import type { Report } from "@arlo-ready/core"
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest"
+import { formats } from "../src/Format.js"
 import { assertBuilt, events, type RunResult, run, validReport } from "./helpers.js"
 import {
   apiException,
@@ -46,7 +47,6 @@ import { childrenNamed, parseXml } from "./xml.js"
 // Real subprocesses on a shared machine: generous hang guards; the timing assertions carry slack.
 vi.setConfig({ testTimeout: 120_000, hookTimeout: 60_000 })
 
-const formats = ["json", "ndjson", "text", "markdown", "github", "junit"] as const
 type Format = (typeof formats)[number]
 
 /** At most this many audits at once (two cores, shared). */
