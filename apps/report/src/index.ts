@@ -1,5 +1,5 @@
 /**
- * @arlo-ready/report: the arlo-ready audit for CI. The formats are pure functions of the core's report,
+ * arlo-ready-report: the arlo-ready audit for CI. The formats are pure functions of the core's report,
  * exported for reuse; the command line lives in `bin.ts`.
  */
 export { type Format, formats, isFormat, json, ndjsonLine, type RenderOptions, render } from "./Format.js"

@@ -17,7 +17,7 @@ const shippedEventSchema = fileURLToPath(new URL("../../../packages/core/events.
 export const assertBuilt = () => {
   if (!existsSync(binPath)) {
     throw new Error(
-      "apps/report/dist/bin.js is missing: build it first with `pnpm --filter @arlo-ready/report... build` (`pnpm test` does)."
+      "apps/report/dist/bin.js is missing: build it first with `pnpm --filter arlo-ready-report... build` (`pnpm test` does)."
     )
   }
 }

@@ -1,5 +1,5 @@
 /**
- * @arlo-ready/tui: the interactive arlo-ready screen. The `arlo-ready` bin is the product; these exports
+ * arlo-ready: the interactive arlo-ready screen. The `arlo-ready` bin is the product; these exports
  * let another front end embed the screen.
  */
 export { App, type AppProps, type Outcome, type RunAudit, type RunHandlers, type RunSpec } from "./App.js"

@@ -17,7 +17,7 @@ export const registerPtyHooks = (): void => {
   beforeAll(() => {
     if (!existsSync(bin)) {
       throw new Error(
-        `${bin} is missing: build the app first (pnpm --filter @arlo-ready/tui build; pnpm test builds it)`
+        `${bin} is missing: build the app first (pnpm --filter arlo-ready... build; pnpm test builds it)`
       )
     }
   })

@@ -7,7 +7,7 @@ import { createRequire } from "node:module"
 export const version: string = (() => {
   try {
     const pkg = createRequire(import.meta.url)("../../package.json") as { name?: unknown; version?: unknown }
-    return pkg.name === "@arlo-ready/tui" && typeof pkg.version === "string" ? pkg.version : "0.0.0"
+    return pkg.name === "arlo-ready" && typeof pkg.version === "string" ? pkg.version : "0.0.0"
   } catch {
     return "0.0.0"
   }
