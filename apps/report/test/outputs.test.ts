@@ -7,6 +7,7 @@ import { execFileSync } from "node:child_process"
 import {
   chmodSync,
   closeSync,
+  cpSync,
   existsSync,
   lstatSync,
   mkdirSync,
@@ -20,10 +21,10 @@ import {
   writeFileSync
 } from "node:fs"
 import { tmpdir } from "node:os"
-import { join } from "node:path"
+import { dirname, join } from "node:path"
 import { type SimulatorHandle, startSimulator } from "@arlo-ready/simulator"
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest"
-import { assertBuilt, auditEnv, events, oneLineError, run, validReport } from "./helpers.js"
+import { assertBuilt, auditEnv, binPath, events, oneLineError, run, runCommand, validReport } from "./helpers.js"
 
 // Real subprocesses on a shared machine: generous hang guards; the few timings asserted are far apart.
 vi.setConfig({ testTimeout: 120_000, hookTimeout: 60_000 })
@@ -49,6 +50,14 @@ afterAll(async () => {
 
 let n = 0
 /** A fresh, empty directory per test. */
+/** A copy of the built bundle inside `dir`, readable by every user; the path of its bin. */
+const copyOfBin = (dir: string): string => {
+  const copy = join(dir, "bin")
+  cpSync(dirname(binPath), copy, { recursive: true })
+  for (const p of [copy, join(copy, "bin.js")]) chmodSync(p, 0o755)
+  return join(copy, "bin.js")
+}
+
 const freshDir = () => {
   const d = join(root, `t${++n}`)
   mkdirSync(d)
@@ -216,15 +225,21 @@ describe("--output files", () => {
       const ro = join(d, "ro")
       mkdirSync(ro)
       chmodSync(ro, 0o555)
-      // root ignores permissions: meet them as another user (whom the test directory must let in).
+      // root ignores permissions: meet them as another user, whom the test directory must let in, running
+      // a copy of the bundle there (the checkout itself may sit in a directory only its owner can enter).
       const asRoot = process.getuid?.() === 0
       if (asRoot) for (const p of [root, d]) chmodSync(p, 0o755)
+      const args = ["--output", `json=${ro}/r.json`]
       sim.clearJournal()
-      const r = await run(["--output", `json=${ro}/r.json`], {
-        env,
-        timeoutMs: 30_000,
-        ...(asRoot ? { uid: 65534, gid: 65534, cwd: "/" } : {})
-      })
+      const r = asRoot
+        ? await runCommand(process.execPath, [copyOfBin(d), ...args], {
+            env,
+            timeoutMs: 30_000,
+            uid: 65534,
+            gid: 65534,
+            cwd: "/"
+          })
+        : await run(args, { env, timeoutMs: 30_000 })
       expect(r.code, r.stderr).toBe(2)
       expect(oneLineError(r.stderr)).toMatch(/--output json=.*\/ro\/r\.json: cannot write there \(permission denied\)/)
       expect(sim.journal()).toEqual([])
