@@ -16,9 +16,7 @@ export const keys = { up: "\x1b[A", down: "\x1b[B", enter: "\r", escape: "\x1b",
 export const registerPtyHooks = (): void => {
   beforeAll(() => {
     if (!existsSync(bin)) {
-      throw new Error(
-        `${bin} is missing: build the app first (pnpm --filter arlo-ready... build; pnpm test builds it)`
-      )
+      throw new Error(`${bin} is missing: build the app first (pnpm --filter arlo-ready... build; pnpm test builds it)`)
     }
   })
   afterEach(() => {
