@@ -7,7 +7,7 @@ import { type Key, useApp, useInput, useStdout } from "ink"
 import { useCallback, useEffect, useReducer, useRef, useState } from "react"
 import { Checklist } from "./Checklist.js"
 import { Details, detailsLines, detailsRoom } from "./Details.js"
-import { displayPath, exportReport } from "./Export.js"
+import { exportDirectory, exportReport } from "./Export.js"
 import { type Action, initialState, type Row, reducer, results, type State, selectedRow } from "./State.js"
 
 /** What a run asks of the engine: all checks (`ids` null) or a subset, with the results so far. */
@@ -43,7 +43,7 @@ export interface AppProps {
   readonly targets: ReadonlyArray<string>
   readonly run: RunAudit
   readonly onExit: (outcome: Outcome) => void
-  /** Where `e` writes the report (default: the working directory). */
+  /** Where `e` writes the report, created if missing (default: `exportDirectory` of this process). */
   readonly exportDir?: string
   /** Override the terminal's size (tests). */
   readonly columns?: number
@@ -203,8 +203,8 @@ export const App = ({ targets, run, onExit, exportDir, columns, rows, intro, tic
       dispatch({ type: "notice", notice: { tone: "info", text: "No report yet: wait for the first run to finish." } })
       return
     }
-    exportReport(report, exportDir ?? process.cwd()).then(
-      (path) => dispatch({ type: "notice", notice: { tone: "info", text: `Report written to ${displayPath(path)}` } }),
+    exportReport(report, exportDir ?? exportDirectory(process.env, process.cwd())).then(
+      (path) => dispatch({ type: "notice", notice: { tone: "info", text: `Report written to ${path}` } }),
       (e: unknown) =>
         dispatch({
           type: "notice",

@@ -3,7 +3,7 @@
  * program's scope, so Ctrl+C, `q` or a signal interrupt the runs (aborting their requests) and the
  * finalizers unmount Ink, which restores the terminal.
  */
-import type { FailOn } from "@arlo-ready/cli-kit"
+import { ExitCode, type FailOn } from "@arlo-ready/cli-kit"
 import { Deferred, Effect, Exit, Fiber, FiberSet, Stream } from "effect"
 import { render } from "ink"
 import { App, type Outcome, type RunAudit } from "./App.js"
@@ -11,7 +11,13 @@ import { type Audit, exitCodeOf, runEvents } from "./Session.js"
 
 export interface InteractiveOptions {
   readonly failOn: FailOn
+  /** Where `e` writes reports (created on the first export). */
   readonly exportDir: string
+  /**
+   * `q` exits 0 whatever the verdict (the demo, whose identities are meant to fail); Ctrl+C still
+   * exits 130.
+   */
+  readonly quitExitsZero?: boolean | undefined
   readonly intro?: string | undefined
   /** Where keys come from (a terminal). */
   readonly keyboard: NodeJS.ReadStream
@@ -64,6 +70,7 @@ export const interactive = (audits: ReadonlyArray<Audit>, options: InteractiveOp
           })
       )
       const outcome = yield* Deferred.await(done)
+      if (options.quitExitsZero === true && outcome.kind === "quit") return ExitCode.Ready
       return exitCodeOf(outcome, options.failOn)
     })
   )

@@ -169,7 +169,15 @@ export const program = (flags: TuiFlags) =>
       const keyboard = interactive ? yield* openKeyboard : null
       if (keyboard) {
         const { interactive: run } = yield* Effect.promise(() => import("./Interactive.js"))
-        yield* cli.setExitCode(yield* run(audits, { failOn, exportDir: process.cwd(), intro, keyboard }))
+        yield* cli.setExitCode(
+          yield* run(audits, {
+            failOn,
+            exportDir: (yield* Effect.promise(() => import("./Export.js"))).exportDirectory(env, process.cwd()),
+            intro,
+            keyboard,
+            quitExitsZero: Option.isSome(flags.demo)
+          })
+        )
         return
       }
       const { plain } = yield* Effect.promise(() => import("./Plain.js"))
