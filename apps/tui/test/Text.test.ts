@@ -1,6 +1,6 @@
 import { formatDuration as duration } from "@arlo-ready/cli-kit"
 import { describe, expect, it } from "vitest"
-import { displayPath, reportFileName, reportJson } from "../src/Export.js"
+import { displayPath, exportDirectory, reportFileName, reportJson } from "../src/Export.js"
 import { shown } from "../src/internal/Shown.js"
 import { clean, SHOWN_MAX, truncate, width, wrap } from "../src/internal/Text.js"
 import { report, result } from "./fixtures.js"
@@ -193,6 +193,19 @@ describe("Export", () => {
     const at = new Date(Date.UTC(2025, 0, 2, 3, 4, 5, 678))
     expect(reportFileName(at)).toBe("arlo-ready-report-20250102T030405Z.json")
     expect(reportFileName(at, 1)).toBe("arlo-ready-report-20250102T030405Z-2.json")
+  })
+
+  it("exports into arlo-ready-reports/ under INIT_CWD when set, else under the working directory", () => {
+    expect(exportDirectory({}, "/home/u/project")).toBe("/home/u/project/arlo-ready-reports")
+    expect(exportDirectory({ INIT_CWD: undefined }, "/home/u/project")).toBe("/home/u/project/arlo-ready-reports")
+    expect(exportDirectory({ INIT_CWD: "" }, "/home/u/project")).toBe("/home/u/project/arlo-ready-reports")
+    expect(exportDirectory({ INIT_CWD: "/home/u/repo" }, "/home/u/repo/apps/tui")).toBe(
+      "/home/u/repo/arlo-ready-reports"
+    )
+    expect(exportDirectory({ INIT_CWD: "/home/u/repo/" }, "/tmp")).toBe("/home/u/repo/arlo-ready-reports")
+    expect(exportDirectory({ INIT_CWD: "sub" }, "/home/u")).toBe("/home/u/sub/arlo-ready-reports")
+    // Only INIT_CWD counts.
+    expect(exportDirectory({ PWD: "/elsewhere", OLDPWD: "/other" }, "/home/u")).toBe("/home/u/arlo-ready-reports")
   })
 
   it("shows a path under the working directory relative to it", () => {

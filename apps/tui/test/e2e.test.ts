@@ -4,7 +4,7 @@
  * started in this process over real HTTP. Also the binary with stdout piped, and Ctrl+C.
  */
 import { execFile, spawn } from "node:child_process"
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs"
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
 import { catalogue } from "@arlo-ready/core"
@@ -98,19 +98,24 @@ describe("arlo-ready in a terminal", () => {
     }
   })
 
-  it("writes the JSON report with e and says where", async () => {
+  it("writes the JSON report with e into arlo-ready-reports/ of the working directory, creating it, and says where", async () => {
     const local = await startSimulator({ scenario: "ready" })
     const dir = mkdtempSync(join(tmpdir(), "arlo-ready-e2e-"))
     try {
       const s = open([], credentials(local, Object.keys(local.platforms)[0]!), 100, 30, dir)
       await s.waitText("Verdict: READY")
+      expect(readdirSync(dir)).toEqual([])
       await s.press("e")
       const rows = await s.waitText("Report written to")
-      const files = readdirSync(dir)
+      expect(readdirSync(dir)).toEqual(["arlo-ready-reports"])
+      const reports = join(dir, "arlo-ready-reports")
+      const files = readdirSync(reports)
       expect(files).toHaveLength(1)
       expect(files[0]).toMatch(/^arlo-ready-report-\d{8}T\d{6}Z\.json$/)
-      expect(rows.join("\n")).toContain(`Report written to ./${files[0]}`)
-      const report = JSON.parse(readFileSync(join(dir, files[0]!), "utf8")) as {
+      expect(rows.join("").replace(/\s+/g, "")).toContain(
+        `Report written to ${join(reports, files[0]!)}`.replace(/\s+/g, "")
+      )
+      const report = JSON.parse(readFileSync(join(reports, files[0]!), "utf8")) as {
         verdict: string
         checks: Array<unknown>
       }
@@ -122,6 +127,79 @@ describe("arlo-ready in a terminal", () => {
       rmSync(dir, { recursive: true, force: true })
       await local.close()
     }
+  })
+
+  it("writes the report under INIT_CWD when set (where pnpm was run), not the working directory", async () => {
+    const local = await startSimulator({ scenario: "mfa-optional" })
+    const initCwd = mkdtempSync(join(tmpdir(), "arlo-ready-init-"))
+    const cwd = mkdtempSync(join(tmpdir(), "arlo-ready-cwd-"))
+    try {
+      const s = open([], { ...credentials(local, "delta"), INIT_CWD: initCwd }, 100, 30, cwd)
+      await s.waitText("Verdict: NOT READY")
+      await s.press("e")
+      const rows = await s.waitText("Report written to")
+      const reports = join(initCwd, "arlo-ready-reports")
+      const files = readdirSync(reports)
+      expect(files).toHaveLength(1)
+      expect(rows.join("").replace(/\s+/g, "")).toContain(join(reports, files[0]!).replace(/\s+/g, ""))
+      expect((JSON.parse(readFileSync(join(reports, files[0]!), "utf8")) as { verdict: string }).verdict).toBe(
+        "not_ready"
+      )
+      expect(readdirSync(cwd)).toEqual([])
+      // A second export goes beside the first, into the folder that now exists.
+      await s.press("e")
+      for (let i = 0; i < 100 && readdirSync(reports).length < 2; i++) await sleep(50)
+      expect(readdirSync(reports)).toHaveLength(2)
+      await s.press("q")
+      expect(await s.exit).toBe(1)
+    } finally {
+      rmSync(initCwd, { recursive: true, force: true })
+      rmSync(cwd, { recursive: true, force: true })
+      await local.close()
+    }
+  })
+
+  it("says so on the screen when the report cannot be written, and writes nothing", async () => {
+    const local = await startSimulator({ scenario: "ready" })
+    const dir = mkdtempSync(join(tmpdir(), "arlo-ready-e2e-"))
+    try {
+      // A file where the folder would go.
+      writeFileSync(join(dir, "arlo-ready-reports"), "")
+      const s = open([], { ...credentials(local, Object.keys(local.platforms)[0]!), INIT_CWD: dir }, 100, 30, dir)
+      await s.waitText("Verdict: READY")
+      await s.press("e")
+      await s.waitText("Could not write the report")
+      expect(readdirSync(dir)).toEqual(["arlo-ready-reports"])
+      await s.press("q")
+      expect(await s.exit).toBe(0)
+    } finally {
+      rmSync(dir, { recursive: true, force: true })
+      await local.close()
+    }
+  })
+
+  it("the demo exits 0 on q even though its identities fail, and 130 on Ctrl+C", async () => {
+    // mfa-optional is NOT READY: outside the demo q would exit 1.
+    for (const args of [["--demo"], ["--demo", "mfa-optional"]]) {
+      const s = open(args, {}, 100, 30)
+      await s.waitText("Verdict")
+      if (args.length > 1) expect(s.screen().join("\n")).toContain("Verdict: NOT READY")
+      await s.press("q")
+      expect(await s.exit, args.join(" ")).toBe(0)
+      expect(s.raw()).toContain("\x1b[?25h")
+    }
+    const s = open(["--demo", "mfa-optional"], {}, 100, 30)
+    await s.waitText("Verdict: NOT READY")
+    await s.press(keys.ctrlC)
+    expect(await s.exit).toBe(130)
+  })
+
+  it("the demo exits 130 on Ctrl+C while checks run", async () => {
+    const s = open(["--demo", "slow"], {}, 100, 30)
+    await s.waitText("Checking…")
+    await s.press(keys.ctrlC)
+    expect(await s.exit).toBe(130)
+    expect(s.raw().lastIndexOf("\x1b[?25h")).toBeGreaterThan(s.raw().lastIndexOf("\x1b[?25l"))
   })
 
   it("stops cleanly on Ctrl+C while checks run: exit 130, cursor shown again", async () => {

@@ -173,8 +173,9 @@ describe("arlo-ready against a hostile platform", () => {
 
       await s.press("e")
       await s.waitText("Report written to")
-      const [file] = readdirSync(dir)
-      const body = readFileSync(join(dir, file!), "utf8")
+      const reports = join(dir, "arlo-ready-reports")
+      const [file] = readdirSync(reports)
+      const body = readFileSync(join(reports, file!), "utf8")
       // Valid JSON with the server's words in, but not one raw control or bidi character: each is \uXXXX.
       const report = JSON.parse(body) as { checks: Array<{ id: string; cause: { message: string } | null }> }
       const message = report.checks.find((c) => c.id === "basic.mfa")?.cause?.message ?? ""

@@ -24,12 +24,15 @@ export const registerPtyHooks = (): void => {
   })
 }
 
-/** The environment a user's shell would give, without anything that would change the mode or the target. */
+/**
+ * The environment a user's shell would give, without anything that would change the mode, the target or
+ * where reports go (`INIT_CWD`, which the package manager running the tests sets).
+ */
 export const cleanEnv = (extra: Record<string, string>): Record<string, string> => {
   const env: Record<string, string> = {}
   for (const [k, v] of Object.entries(process.env)) {
     if (v === undefined) continue
-    if (/^(CI|CONTINUOUS_INTEGRATION|GITHUB_ACTIONS|NO_COLOR|FORCE_COLOR|VITEST.*|ARLO_.*)$/.test(k)) continue
+    if (/^(CI|CONTINUOUS_INTEGRATION|GITHUB_ACTIONS|NO_COLOR|FORCE_COLOR|VITEST.*|ARLO_.*|INIT_CWD)$/.test(k)) continue
     env[k] = v
   }
   return { ...env, TERM: "xterm-256color", LANG: "C.UTF-8", ...extra }
