@@ -1,11 +1,24 @@
 /**
  * The plain line printer: what the report app's `text` format and the TUI's non-interactive mode
- * print, streamed as the audit runs or all at once. One line per finished check, the root causes with
- * their remediation, and a verdict line; and the words both apps use for statuses, verdicts and actors.
- * Text from the platform is sanitised (no escape sequences, no control characters), so a hostile
- * answer cannot drive the terminal or forge a line.
+ * print, streamed as the audit runs or all at once. One line per check in catalogue order, under a
+ * heading per group, the root causes with their remediation, and a verdict line; and the words both
+ * apps use for statuses, verdicts and actors. Text from the platform is sanitised (no escape
+ * sequences, no control characters), so a hostile answer cannot drive the terminal or forge a line.
  */
-import type { Actor, AuditEvent, CheckResult, CheckStatus, Report, Target, Verdict } from "@arlo-ready/core"
+import {
+  type Actor,
+  type AuditEvent,
+  type CheckGroup,
+  type CheckId,
+  type CheckResult,
+  type CheckStatus,
+  catalogue,
+  checkIds,
+  groupTitles,
+  type Report,
+  type Target,
+  type Verdict
+} from "@arlo-ready/core"
 import { formatDuration, oneLine, wrap } from "./internal/text.js"
 import { type Paint, paint, type TextStyle } from "./Style.js"
 
@@ -205,9 +218,109 @@ export const rootCauseSection = (report: Pick<Report, "checks">, style: TextStyl
   return out
 }
 
+/** The heading of a group of checks: `Basic auth`. */
+export const groupHeading = (group: CheckGroup, style: TextStyle): string => paint(style, "bold", groupTitles[group])
+
+const position = new Map<CheckId, number>(checkIds.map((id, i) => [id, i]))
+const groupOf = new Map<CheckId, CheckGroup>(catalogue.map((d) => [d.id, d.group]))
+const byPosition = (a: CheckId, b: CheckId) => position.get(a)! - position.get(b)!
+
 /**
- * What an event adds to the plain text of a running audit: the header line when it starts, a line per
- * finished check (each ending with a newline), nothing for the others.
+ * The plain text of one audit as it streams, each call returning what to print next (empty or ending
+ * with a newline). Check lines come in catalogue order, each under its group's heading: a line is
+ * released as soon as its check and every planned check before it have finished. The plan is the
+ * list `audit_started` announces (the whole catalogue when no such event came).
+ */
+export interface TextPrinter {
+  /**
+   * What an event adds: the header on `audit_started`; on `check_finished`, the lines it releases;
+   * on `audit_finished`, every line still held, with the report's checks that were never streamed
+   * placed where the catalogue puts them.
+   */
+  readonly event: (event: AuditEvent) => string
+  /** Every line still held, in catalogue order, holes and all: for an audit that ended without `audit_finished`. */
+  readonly flush: () => string
+  /** What the text ends with: the lines still held (from `report` too), what to fix, then the verdict. */
+  readonly closing: (report: Report) => string
+}
+
+/** A printer for one audit (see {@link TextPrinter}). */
+export const textPrinter = (style: TextStyle): TextPrinter => {
+  let plan: ReadonlyArray<CheckId> = checkIds
+  let next = 0
+  const held = new Map<CheckId, CheckResult>()
+  const printed = new Set<CheckId>()
+  let lastGroup: CheckGroup | null = null
+  // The catalogue position of the last line printed: a result from before it can only come late.
+  let reached = -1
+
+  const lineOf = (result: CheckResult): string => {
+    const group = groupOf.get(result.id) ?? result.group
+    const heading = group === lastGroup ? "" : `\n${groupHeading(group, style)}\n`
+    lastGroup = group
+    printed.add(result.id)
+    held.delete(result.id)
+    reached = Math.max(reached, position.get(result.id) ?? reached)
+    return `${heading}${checkLine(result, style)}\n`
+  }
+
+  const release = (): string => {
+    let out = ""
+    for (; next < plan.length; next++) {
+      const id = plan[next]!
+      if (printed.has(id)) continue
+      const result = held.get(id)
+      if (result === undefined) break
+      out += lineOf(result)
+    }
+    return out
+  }
+
+  const flush = (): string => {
+    let out = release()
+    for (const id of [...held.keys()].sort(byPosition)) out += lineOf(held.get(id)!)
+    return out
+  }
+
+  const finish = (report: Report): string => {
+    for (const c of report.checks) if (!printed.has(c.id)) held.set(c.id, c)
+    return flush()
+  }
+
+  const event = (e: AuditEvent): string => {
+    switch (e._tag) {
+      case "audit_started":
+        plan = [...new Set(e.checks)].sort(byPosition)
+        next = 0
+        held.clear()
+        printed.clear()
+        lastGroup = null
+        reached = -1
+        return `${headerLine(e.target, style)}\n`
+      case "check_finished": {
+        const id = e.result.id
+        if (printed.has(id)) return ""
+        held.set(id, e.result)
+        // A check the plan did not name: in line if nothing after it is out yet, else kept for the end.
+        if (!plan.includes(id) && (position.get(id) ?? -1) > reached) {
+          plan = [...plan, id].sort(byPosition)
+        }
+        return release()
+      }
+      case "audit_finished":
+        return finish(e.report)
+      default:
+        return ""
+    }
+  }
+
+  return { event, flush, closing: (report) => `${finish(report)}${textClosing(report, style)}` }
+}
+
+/**
+ * One event's plain text with no memory of the others: the header on `audit_started`, a line per
+ * finished check in the order they finish, nothing for the rest.
+ * @deprecated {@link textPrinter} keeps the lines in catalogue order under their group headings.
  */
 export const textOfEvent = (event: AuditEvent, style: TextStyle): string => {
   switch (event._tag) {
@@ -220,12 +333,20 @@ export const textOfEvent = (event: AuditEvent, style: TextStyle): string => {
   }
 }
 
-/** What the plain text ends with once the audit has finished: what to fix, then the verdict. Ends with a newline. */
+/** What to fix, then the verdict: the end of the text once the audit has finished. Ends with a newline. */
 export const textClosing = (report: Report, style: TextStyle): string => {
   const causes = rootCauseSection(report, style)
   return `${[...(causes.length > 0 ? ["", ...causes] : []), "", verdictLine(report, style)].join("\n")}\n`
 }
 
-/** The whole report as plain text, as it streams: header, one line per check, what to fix, verdict. */
-export const textReport = (report: Report, style: TextStyle): string =>
-  `${headerLine(report.target, style)}\n${report.checks.map((c) => `${checkLine(c, style)}\n`).join("")}${textClosing(report, style)}`
+/**
+ * The whole report as plain text, exactly as {@link textPrinter} streams it: header, the checks in
+ * catalogue order under their group headings, what to fix, verdict.
+ */
+export const textReport = (report: Report, style: TextStyle): string => {
+  const printer = textPrinter(style)
+  const at = report.startedAt
+  let out = printer.event({ _tag: "audit_started", at, target: report.target, checks: report.checks.map((c) => c.id) })
+  for (const result of report.checks) out += printer.event({ _tag: "check_finished", at, result })
+  return out + printer.closing(report)
+}

@@ -1,3 +1,4 @@
+import { type AuditEvent, type CheckId, type CheckResult, checkIds, groupTitles, type Report } from "@arlo-ready/core"
 import { describe, expect, it } from "vitest"
 import {
   checkLine,
@@ -11,7 +12,7 @@ import {
   rootCauses,
   stripAnsi,
   textClosing,
-  textOfEvent,
+  textPrinter,
   textReport,
   unicodeEnabled,
   verdictLine
@@ -161,6 +162,28 @@ describe("style detection", () => {
   })
 })
 
+const at = "2025-01-01T00:00:00.000Z"
+const started = (r: Report, checks: ReadonlyArray<CheckId> = r.checks.map((c) => c.id)): AuditEvent => ({
+  _tag: "audit_started",
+  at,
+  target: r.target,
+  checks
+})
+const finished = (result: CheckResult): AuditEvent => ({ _tag: "check_finished", at, result })
+const begun = (id: CheckId): AuditEvent => ({ _tag: "check_started", at, id })
+const done = (r: Report): AuditEvent => ({ _tag: "audit_finished", at, report: r })
+
+/** The check ids of a text, in the order its lines name them. */
+const idsIn = (text: string): Array<string> =>
+  text
+    .split("\n")
+    .map((l) => /^\S \S+ +(\S+) {2}/.exec(l)?.[1])
+    .filter((id): id is string => id !== undefined && (checkIds as ReadonlyArray<string>).includes(id))
+
+/** The checks of a full audit, all passing but the OAuth ones that do not apply (Basic auth only). */
+const basicOnly = (): Array<CheckResult> =>
+  checkIds.map((id) => result(id, id.startsWith("oauth.") ? "not_applicable" : "pass"))
+
 describe("the streaming printer", () => {
   it("prints, event by event, exactly the text report of the finished audit", () => {
     const r = report([
@@ -168,20 +191,174 @@ describe("the streaming printer", () => {
       result("basic.credentials", "fail"),
       result("roles.api-user", "skipped", { blockedBy: ["basic.credentials"] })
     ])
-    const at = r.startedAt
+    const printer = textPrinter(plainStyle)
     const streamed = [
-      textOfEvent({ _tag: "audit_started", at, target: r.target, checks: r.checks.map((c) => c.id) }, plainStyle),
-      ...r.checks.flatMap((c) => [
-        textOfEvent({ _tag: "check_started", at, id: c.id }, plainStyle),
-        textOfEvent({ _tag: "check_finished", at, result: c }, plainStyle)
-      ]),
-      textOfEvent({ _tag: "audit_finished", at, report: r }, plainStyle),
-      textClosing(r, plainStyle)
+      printer.event(started(r)),
+      ...r.checks.flatMap((c) => [printer.event(begun(c.id)), printer.event(finished(c))]),
+      printer.event(done(r)),
+      printer.closing(r)
     ]
     expect(streamed.join("")).toBe(textReport(r, plainStyle))
-    expect(streamed.filter((s) => s === "")).toHaveLength(4)
+    expect(textReport(r, plainStyle)).toBe(
+      [
+        "arlo-ready: auditing acme (https://acme.arlo.co) with basic",
+        "",
+        "Target",
+        checkLine(r.checks[0]!, plainStyle),
+        "",
+        "Basic auth",
+        checkLine(r.checks[1]!, plainStyle),
+        "",
+        "Roles",
+        checkLine(r.checks[2]!, plainStyle),
+        textClosing(r, plainStyle)
+      ].join("\n")
+    )
     expect(textClosing(r, plainStyle)).toMatch(
       /^\nWhat to fix:\n[\s\S]*\n\n✘ NOT READY {2}1 pass, 1 fail, 1 skipped in 1\.5s\n$/
     )
+  })
+
+  it("lists the checks in catalogue order however they finish, the verdict last", () => {
+    const checks = basicOnly()
+    const r = report(checks)
+    // The OAuth checks settle first (nothing to ask), the probes of the target last.
+    const arrival = [
+      ...checks.filter((c) => c.group === "oauth"),
+      ...checks.filter((c) => c.group !== "oauth").reverse()
+    ]
+    expect(arrival[0]!.id).toBe("oauth.server")
+    const printer = textPrinter(plainStyle)
+    let text = printer.event(started(r, checkIds))
+    for (const c of arrival) text += printer.event(begun(c.id)) + printer.event(finished(c))
+    text += printer.event(done(r)) + printer.closing(r)
+    expect(idsIn(text)).toEqual([...checkIds])
+    expect(text).toBe(textReport(r, plainStyle))
+    const lines = text.trimEnd().split("\n")
+    expect(lines.at(-1)).toMatch(/^✔ READY {2}9 pass, 7 n\/a in 1\.5s$/)
+    expect(lines.indexOf(checkLine(r.checks[1]!, plainStyle))).toBeLessThan(
+      lines.indexOf(checkLine(r.checks.find((c) => c.id === "oauth.server")!, plainStyle))
+    )
+  })
+
+  it("releases a line as soon as it and every planned check before it have finished", () => {
+    const checks = new Map(basicOnly().map((c) => [c.id, c]))
+    const line = (id: CheckId) => `${checkLine(checks.get(id)!, plainStyle)}\n`
+    const printer = textPrinter(plainStyle)
+    printer.event(started(report([...checks.values()]), checkIds))
+    // Held: target.url has not finished.
+    expect(printer.event(finished(checks.get("target.reachable")!))).toBe("")
+    expect(printer.event(finished(checks.get("basic.mfa")!))).toBe("")
+    expect(printer.event(begun("target.url"))).toBe("")
+    // target.url releases itself and target.reachable, not basic.mfa (basic.credentials is still out).
+    expect(printer.event(finished(checks.get("target.url")!))).toBe(
+      `\n${groupTitles.target}\n${line("target.url")}${line("target.reachable")}`
+    )
+    expect(printer.event(finished(checks.get("basic.credentials")!))).toBe(
+      `\n${groupTitles.basic}\n${line("basic.credentials")}${line("basic.mfa")}`
+    )
+    // The next in line prints at once, under its group's heading.
+    expect(printer.event(finished(checks.get("roles.api-user")!))).toBe(`\nRoles\n${line("roles.api-user")}`)
+    expect(printer.event(finished(checks.get("roles.administrator")!))).toBe(line("roles.administrator"))
+  })
+
+  it("puts one heading before each group, bold only with colour", () => {
+    const r = report(basicOnly())
+    const text = textReport(r, plainStyle)
+    const headings = text.split("\n").filter((l) => (Object.values(groupTitles) as Array<string>).includes(l))
+    expect(headings).toEqual(["Target", "Basic auth", "Roles", "OAuth", "Policy"])
+    for (const h of headings) expect(text.split("\n")[text.split("\n").indexOf(h) - 1]).toBe("")
+    const coloured = textReport(r, { ...plainStyle, color: true })
+    expect(coloured).toContain("\n\u001b[1mBasic auth\u001b[22m\n")
+    expect(stripAnsi(coloured)).toBe(text)
+  })
+
+  it("prints what an interrupted audit has, in order, when no report comes", () => {
+    const all = new Map(basicOnly().map((c) => [c.id, c]))
+    const printer = textPrinter(plainStyle)
+    let text = printer.event(started(report([...all.values()]), checkIds))
+    // basic.credentials never finishes; what comes after it is held until the flush.
+    for (const id of ["policy.rate-limit", "target.reachable", "target.url", "roles.api-user", "basic.mfa"] as const) {
+      text += printer.event(finished(all.get(id)!))
+    }
+    expect(idsIn(text)).toEqual(["target.url", "target.reachable"])
+    text += printer.flush()
+    expect(idsIn(text)).toEqual(["target.url", "target.reachable", "basic.mfa", "roles.api-user", "policy.rate-limit"])
+    expect(text.split("\n").filter((l) => l === "Basic auth" || l === "Roles" || l === "Policy")).toHaveLength(3)
+    expect(printer.flush()).toBe("")
+  })
+
+  it("places the checks that were not run where the catalogue puts them when the audit finishes", () => {
+    // An interrupted run: the engine settles what did not finish, the report carries them all.
+    const r = report(
+      [
+        result("target.url", "pass"),
+        result("target.reachable", "pass"),
+        result("basic.credentials", "error"),
+        result("basic.mfa", "skipped", { summary: "Not run: interrupted." }),
+        result("roles.api-user", "skipped", { blockedBy: ["basic.credentials"] }),
+        result("policy.rate-limit", "pass")
+      ],
+      true
+    )
+    const get = (id: CheckId) => r.checks.find((c) => c.id === id)!
+    const printer = textPrinter(plainStyle)
+    let text = printer.event(started(r))
+    for (const id of ["policy.rate-limit", "target.url", "target.reachable"] as const)
+      text += printer.event(finished(get(id)))
+    expect(idsIn(text)).toEqual(["target.url", "target.reachable"])
+    // The audit ends without check_finished for the rest: the report places them.
+    text += printer.event(done(r))
+    expect(idsIn(text)).toEqual(r.checks.map((c) => c.id))
+    text += printer.closing(r)
+    expect(idsIn(text.slice(0, text.indexOf("What to fix:")))).toEqual(r.checks.map((c) => c.id))
+    expect(text.trimEnd().split("\n").at(-1)).toMatch(/^‼ INCOMPLETE .*\(interrupted\)$/)
+  })
+
+  it("places a report's checks outside the plan (a re-run's earlier results) in catalogue order", () => {
+    const r = report([
+      result("target.url", "pass"),
+      result("target.reachable", "pass"),
+      result("basic.credentials", "pass"),
+      result("basic.mfa", "pass"),
+      result("roles.api-user", "pass")
+    ])
+    const get = (id: CheckId) => r.checks.find((c) => c.id === id)!
+    const printer = textPrinter(plainStyle)
+    let text = printer.event(started(r, ["basic.mfa"]))
+    text += printer.event(finished(get("basic.mfa")))
+    expect(idsIn(text)).toEqual(["basic.mfa"])
+    const rest = printer.closing(r)
+    expect(idsIn(rest)).toEqual(["target.url", "target.reachable", "basic.credentials", "roles.api-user"])
+    // Every check once, each under its group's heading.
+    expect(idsIn(text + rest).sort()).toEqual(r.checks.map((c) => c.id).sort())
+    expect(rest.startsWith("\nTarget\n")).toBe(true)
+    expect(rest).toContain("\nBasic auth\n")
+  })
+
+  it("follows the catalogue when no audit_started came, and prints a check once", () => {
+    const printer = textPrinter(plainStyle)
+    const reachable = result("target.reachable", "pass")
+    expect(printer.event(finished(reachable))).toBe("")
+    const url = result("target.url", "pass")
+    const out = printer.event(finished(url))
+    expect(idsIn(out)).toEqual(["target.url", "target.reachable"])
+    expect(printer.event(finished(url))).toBe("")
+    const r = report([url, reachable])
+    expect(idsIn(printer.closing(r))).toEqual([])
+  })
+
+  it("keeps the platform's text sanitised, headings and all", () => {
+    const evil = "evil\u001b[2J\u001b]0;title\u0007 text\r\n\u009b1m \u202eeru"
+    const r = report([result("target.url", "fail", { summary: evil, title: evil }), result("target.reachable", "pass")])
+    const printer = textPrinter(plainStyle)
+    const text =
+      printer.event(started(r)) +
+      printer.event(finished(r.checks[1]!)) +
+      printer.event(finished(r.checks[0]!)) +
+      printer.closing(r)
+    expect(hasEscapes(text.replace(/\n/g, ""))).toBe(false)
+    expect(text).not.toContain("\u202e")
+    expect(idsIn(text).slice(0, 2)).toEqual(["target.url", "target.reachable"])
   })
 })
