@@ -15,6 +15,7 @@ import {
   splitScopes
 } from "./internal/config/credentials.js"
 import { ConfigError, envVars, inputsOf } from "./internal/config/input.js"
+import { checkKeys, checkObject, configInputKeys, credentialKeys, resolveConfigKeys } from "./internal/config/keys.js"
 import { defaults, resolveLimits, resolveSettings } from "./internal/config/numbers.js"
 import { resolveSelection } from "./internal/config/selection.js"
 import {
@@ -156,19 +157,43 @@ export interface ResolveConfigInput {
 /**
  * Resolves env and explicit options into an {@link AuditConfig}, or a {@link ConfigError} whose message
  * names what to fix. Explicit options win field by field; a target given explicitly (platform or base
- * URL) replaces any target in the environment.
+ * URL) replaces any target in the environment. A key it does not know, at the top or in `options` or
+ * `sources`, is refused with the nearest known one. Without `env`, messages name options; with it, the
+ * environment variables to set.
  */
-export const resolveConfig = (input: ResolveConfigInput): Either.Either<AuditConfig, ConfigError> => {
+export const resolveConfig = (input: ResolveConfigInput): Either.Either<AuditConfig, ConfigError> =>
+  Either.gen(function* () {
+    yield* checkKeys(input, resolveConfigKeys, "", false)
+    yield* checkObject(input.env, "env")
+    yield* checkKeys(input.options, configInputKeys, "options")
+    yield* checkKeys(input.sources, credentialKeys, "sources")
+    return yield* resolve(input)
+  })
+
+/** The config the Promise API and the apps build from plain options (no environment). */
+export const fromOptions = (
+  options: ConfigInput,
+  sources?: Partial<Record<CredentialName, CredentialSourceName>>
+): Either.Either<AuditConfig, ConfigError> =>
+  Either.gen(function* () {
+    yield* checkKeys(options, configInputKeys, "", false)
+    yield* checkKeys(sources, credentialKeys, "sources")
+    return yield* resolve({ options, optionSource: "option", sources })
+  })
+
+/** {@link resolveConfig} once its keys are checked. */
+const resolve = (input: ResolveConfigInput): Either.Either<AuditConfig, ConfigError> => {
   const inputs = inputsOf(input)
   return Either.gen(function* () {
     const target = yield* resolveTarget(inputs)
     const basic = yield* resolveBasic(inputs)
     const oauth = yield* resolveOAuth(inputs)
     if (!basic && !oauth) {
+      const { ask } = inputs
       return yield* Either.left(
         new ConfigError({
-          field: envVars.username,
-          message: `No credentials: set ${envVars.username} and ${envVars.password} (Basic auth), ${envVars.clientId} (OAuth 2), or both.`
+          field: ask("username"),
+          message: `No credentials: set ${ask("username")} and ${ask("password")} (Basic auth), ${ask("clientId")} (OAuth 2), or both.`
         })
       )
     }
@@ -191,9 +216,3 @@ export const resolveConfig = (input: ResolveConfigInput): Either.Either<AuditCon
     } satisfies AuditConfig
   })
 }
-
-/** The config the Promise API and the apps build from plain options (no environment). */
-export const fromOptions = (
-  options: ConfigInput,
-  sources?: Partial<Record<CredentialName, CredentialSourceName>>
-): Either.Either<AuditConfig, ConfigError> => resolveConfig({ options, optionSource: "option", sources })

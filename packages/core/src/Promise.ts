@@ -16,50 +16,90 @@ import {
   fromOptions,
   type MfaSetting
 } from "./Config.js"
+import { checkKeys, credentialKeys, keySet } from "./internal/config/keys.js"
 import { echo } from "./internal/echo.js"
 import type { AuditEvent, CheckResult, Report } from "./Report.js"
 
-/** Plain options. Secrets may be strings or `Redacted`; they become `Redacted` inside either way. */
+/**
+ * Plain options. Secrets may be strings or `Redacted`; they become `Redacted` inside either way. An option
+ * set to `undefined` is as good as absent (`username: process.env.ARLO_USERNAME`).
+ */
 export interface AuditOptions {
   /** A platform name: `acme` audits `https://acme.arlo.co`. */
-  readonly platform?: string
+  readonly platform?: string | undefined
   /** Or a base URL (https; http only on loopback), e.g. for the legacy `https://api.arlo.co/acme` layout. */
-  readonly baseUrl?: string
-  readonly username?: string
-  readonly password?: string | Redacted.Redacted<string>
-  readonly clientId?: string
-  readonly clientSecret?: string | Redacted.Redacted<string>
-  readonly redirectUri?: string
+  readonly baseUrl?: string | undefined
+  readonly username?: string | undefined
+  readonly password?: string | Redacted.Redacted<string> | undefined
+  readonly clientId?: string | undefined
+  readonly clientSecret?: string | Redacted.Redacted<string> | undefined
+  readonly redirectUri?: string | undefined
   /** A list, or a space- or comma-separated string. */
-  readonly scopes?: string | ReadonlyArray<string>
-  readonly accessToken?: string | Redacted.Redacted<string>
+  readonly scopes?: string | ReadonlyArray<string> | undefined
+  readonly accessToken?: string | Redacted.Redacted<string> | undefined
   /** Never redeemed unless `allowRefresh` is true (redeeming can rotate it). */
-  readonly refreshToken?: string | Redacted.Redacted<string>
-  readonly allowRefresh?: boolean
-  readonly mfaSetting?: MfaSetting
-  readonly expectAccess?: ExpectAccess
-  readonly timeoutMs?: number
-  readonly deadlineMs?: number
-  readonly concurrency?: number
-  readonly maxRequests?: number
+  readonly refreshToken?: string | Redacted.Redacted<string> | undefined
+  readonly allowRefresh?: boolean | undefined
+  readonly mfaSetting?: MfaSetting | undefined
+  readonly expectAccess?: ExpectAccess | undefined
+  readonly timeoutMs?: number | undefined
+  readonly deadlineMs?: number | undefined
+  readonly concurrency?: number | undefined
+  readonly maxRequests?: number | undefined
+  /** Retries per request after the first attempt (5xx, resets and timeouts only). */
+  readonly retries?: number | undefined
   /** Check ids or group names. */
-  readonly only?: ReadonlyArray<CheckId | string>
-  readonly skip?: ReadonlyArray<CheckId | string>
+  readonly only?: ReadonlyArray<CheckId | string> | undefined
+  readonly skip?: ReadonlyArray<CheckId | string> | undefined
   /** Checks not run but taken to hold, so that the checks that need them run. */
-  readonly assume?: ReadonlyArray<CheckId | string>
+  readonly assume?: ReadonlyArray<CheckId | string> | undefined
   /** Aborting stops the audit; the report is still produced, with `interrupted: true`. */
-  readonly signal?: AbortSignal
+  readonly signal?: AbortSignal | undefined
   /** Where credentials came from, for the report's hints (default `option`). */
-  readonly credentialSources?: Partial<Record<CredentialName, CredentialSourceName>>
+  readonly credentialSources?: Partial<Record<CredentialName, CredentialSourceName>> | undefined
   /**
    * The command that re-checks one check, for the remediations that name none; by default
    * `rerunChecks(options, ["ID"])`.
    */
-  readonly recheck?: (id: CheckId) => string
+  readonly recheck?: ((id: CheckId) => string) | undefined
 }
 
-/** Validates options into a config; throws the `ConfigError` (one line saying what to fix). */
+const auditOptionKeys = keySet<keyof AuditOptions>({
+  platform: true,
+  baseUrl: true,
+  username: true,
+  password: true,
+  clientId: true,
+  clientSecret: true,
+  redirectUri: true,
+  scopes: true,
+  accessToken: true,
+  refreshToken: true,
+  allowRefresh: true,
+  mfaSetting: true,
+  expectAccess: true,
+  timeoutMs: true,
+  deadlineMs: true,
+  concurrency: true,
+  maxRequests: true,
+  retries: true,
+  only: true,
+  skip: true,
+  assume: true,
+  signal: true,
+  credentialSources: true,
+  recheck: true
+})
+
+/**
+ * Validates options into a config; throws the `ConfigError` (one line saying what to fix). A key it does
+ * not know, here or in `credentialSources`, is refused with the nearest known one.
+ */
 export const configFromOptions = (options: AuditOptions): AuditConfig => {
+  const keys = Either.flatMap(checkKeys(options, auditOptionKeys, "", false), () =>
+    checkKeys(options.credentialSources, credentialKeys, "credentialSources")
+  )
+  if (Either.isLeft(keys)) throw keys.left
   const { signal: _signal, recheck: _recheck, credentialSources, ...rest } = options
   const r = fromOptions(rest, credentialSources)
   if (Either.isLeft(r)) throw r.left

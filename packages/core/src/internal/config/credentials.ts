@@ -41,16 +41,16 @@ export const resolveBasic = (inputs: Inputs): Either.Either<BasicCredentials | n
   if (username && !password) {
     return Either.left(
       new ConfigError({
-        field: envVars.password,
-        message: `A username was given without a password: set ${envVars.password} (or give neither to skip Basic auth).`
+        field: inputs.ask("password"),
+        message: `A username was given without a password: set ${inputs.ask("password")} (or give neither to skip Basic auth).`
       })
     )
   }
   if (password && !username) {
     return Either.left(
       new ConfigError({
-        field: envVars.username,
-        message: `A password was given without a username: set ${envVars.username}.`
+        field: inputs.ask("username"),
+        message: `A password was given without a username: set ${inputs.ask("username")}.`
       })
     )
   }
@@ -64,7 +64,7 @@ const withoutClientId = (inputs: Inputs, f: Field, fromEnv: boolean) =>
   Either.left(
     new ConfigError({
       field: inputs.fieldName(f, fromEnv),
-      message: `${inputs.fieldName(f, fromEnv)} was given without a client id: set ${envVars.clientId}.`
+      message: `${inputs.fieldName(f, fromEnv)} was given without a client id: set ${inputs.ask("clientId")}.`
     })
   )
 

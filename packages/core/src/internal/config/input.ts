@@ -69,6 +69,11 @@ export interface Inputs {
   ) => Read<Redacted.Redacted<string>> | undefined
   /** The name of a field as the user gave it: the variable when it came from the environment. */
   readonly fieldName: (f: Field, fromEnv: boolean) => string
+  /**
+   * The name of a field a message asks the user to give: its environment variable when the config is
+   * read from an environment (the apps), the option when it is built from options alone (the library).
+   */
+  readonly ask: (f: Field) => string
   /** Records a credential's source and masked hint, for the report. */
   readonly record: (name: CredentialName, fromEnv: boolean, hint: string) => void
   /** The credentials recorded so far, in the order they were. */
@@ -96,6 +101,7 @@ export const inputsOf = (input: ResolveConfigInput): Inputs => {
       return v === undefined ? undefined : { value: v, fromEnv: true }
     },
     fieldName: (f, fromEnv) => (fromEnv ? envVars[f] : f),
+    ask: (f) => (input.env === undefined ? f : envVars[f]),
     record: (name, fromEnv, hint) =>
       credentials.push({ name, source: fromEnv ? "env" : (input.sources?.[name] ?? optionSource), hint }),
     credentials

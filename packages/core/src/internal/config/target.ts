@@ -95,7 +95,7 @@ export const validateBaseUrl = (baseUrl: string): Either.Either<Target, ConfigEr
   targetFromBaseUrl(baseUrl, "baseUrl")
 
 /** The target of a config: explicit beats env as a pair, so a --base-url flag is not in conflict with ARLO_PLATFORM. */
-export const resolveTarget = ({ env, opts }: Inputs): Either.Either<Target, ConfigError> => {
+export const resolveTarget = ({ env, opts, ask }: Inputs): Either.Either<Target, ConfigError> => {
   const explicitTarget = nonEmpty(opts.platform) !== undefined || nonEmpty(opts.baseUrl) !== undefined
   const platformIn = explicitTarget ? nonEmpty(opts.platform) : nonEmpty(env[envVars.platform])
   const baseUrlIn = explicitTarget ? nonEmpty(opts.baseUrl) : nonEmpty(env[envVars.baseUrl])
@@ -108,8 +108,8 @@ export const resolveTarget = ({ env, opts }: Inputs): Either.Either<Target, Conf
   if (baseUrlIn !== undefined) return targetFromBaseUrl(baseUrlIn, bName)
   return Either.left(
     new ConfigError({
-      field: envVars.platform,
-      message: `No target: set ${envVars.platform} (e.g. acme for https://acme.arlo.co) or ${envVars.baseUrl}.`
+      field: ask("platform"),
+      message: `No target: set ${ask("platform")} (e.g. acme for https://acme.arlo.co) or ${ask("baseUrl")}.`
     })
   )
 }
