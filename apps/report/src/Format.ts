@@ -5,12 +5,13 @@
 import { type FailOn, plainStyle, safeStringify, type TextStyle, textReport } from "@arlo-ready/cli-kit"
 import { type AuditEvent, Report } from "@arlo-ready/core"
 import { Either, Schema } from "effect"
+import { formatNames } from "./Flags.js"
 import { github } from "./Github.js"
 import { junit } from "./Junit.js"
 import { markdown } from "./Markdown.js"
 
 /** Every format, in the order the help lists them. */
-export const formats = ["json", "junit", "markdown", "github", "ndjson", "text"] as const
+export const formats = formatNames
 
 export type Format = (typeof formats)[number]
 

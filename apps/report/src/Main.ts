@@ -7,23 +7,23 @@
 import { appendFileSync } from "node:fs"
 import {
   Cli,
+  commandLine,
   detectStyle,
   ExitCode,
   exitCodeFor,
-  failOnFlag,
   failOnFrom,
+  listValue,
   parseChoice,
   resolveAudit,
   type SharedFlags,
-  sharedFlags,
-  textClosing,
-  textOfEvent,
-  UsageError,
-  valueFlagsOf
+  sharedFrom,
+  textPrinter,
+  textValue,
+  UsageError
 } from "@arlo-ready/cli-kit"
 import type { AuditEvent } from "@arlo-ready/core"
-import { Command, Options } from "@effect/cli"
-import { Effect, Either, type Option } from "effect"
+import { Effect, Either, Option } from "effect"
+import { allFlags } from "./Flags.js"
 import { formats, ndjsonLine, render } from "./Format.js"
 import { annotations, maskCommands } from "./Github.js"
 import { runAudit } from "./internal/audit.js"
@@ -32,35 +32,14 @@ import { listChecksJson, listChecksText } from "./ListChecks.js"
 import { markdown } from "./Markdown.js"
 import { checkWritable, parseOutputs, writeOutput } from "./Outputs.js"
 
-const reportFlags = {
-  format: Options.text("format").pipe(
-    Options.withPseudoName(formats.join("|")),
-    Options.withDescription("The format written to stdout (default json)."),
-    Options.withDefault("json")
-  ),
-  output: Options.text("output").pipe(
-    Options.withPseudoName("FORMAT=PATH"),
-    Options.withDescription("Also write FORMAT to PATH (repeatable), e.g. --output junit=arlo-ready.xml."),
-    Options.repeated
-  ),
-  ...failOnFlag,
-  listChecks: Options.boolean("list-checks").pipe(
-    Options.withDescription("List the checks (ids, titles, prerequisites) as json or text, and exit.")
-  )
-}
-
 /** The flags of the report app. */
 export interface ReportFlags extends SharedFlags {
-  readonly format: string
+  /** Absent: text when stdout is a terminal, json otherwise. */
+  readonly format: Option.Option<string>
   readonly output: ReadonlyArray<string>
   readonly failOn: Option.Option<string>
   readonly listChecks: boolean
 }
-
-const allFlags = { ...sharedFlags, ...reportFlags }
-
-/** Every long flag that takes a value. */
-export const valueFlags: ReadonlyArray<string> = valueFlagsOf(allFlags)
 
 const out = (text: string) =>
   Effect.sync(() => {
@@ -76,7 +55,11 @@ export const program = (flags: ReportFlags) =>
   Effect.gen(function* () {
     const cli = yield* Cli
     const env = process.env
-    const format = yield* parseChoice("--format", flags.format, formats)
+    const format = Option.isSome(flags.format)
+      ? yield* parseChoice("--format", flags.format.value, formats)
+      : process.stdout.isTTY === true
+        ? "text"
+        : "json"
     const failOn = yield* failOnFrom(flags.failOn)
     const outputs = yield* parseOutputs(flags.output)
 
@@ -105,18 +88,20 @@ export const program = (flags: ReportFlags) =>
     yield* cli.stoppable(
       Effect.gen(function* () {
         const style = detectStyle(process.stdout, env)
+        // Text streams in catalogue order: a check's line once it and every check before it are done.
+        const printer = textPrinter(style)
         // Every event, for the ndjson --output files: written whole at the end, like the other files.
         const events: Array<AuditEvent> = []
         const onEvent = (event: AuditEvent) => {
           events.push(event)
           if (format === "ndjson") process.stdout.write(ndjsonLine(event))
-          const text = format === "text" ? textOfEvent(event, style) : ""
+          const text = format === "text" ? printer.event(event) : ""
           if (text !== "") process.stdout.write(text)
         }
         const report = yield* runAudit(resolved.config, cli.signal, onEvent)
 
         if (format === "text") {
-          yield* out(textClosing(report, style))
+          yield* out(printer.closing(report))
         } else if (format !== "ndjson") {
           yield* out(render(format, report, { failOn }))
         }
@@ -152,12 +137,21 @@ export const program = (flags: ReportFlags) =>
     )
   })
 
-/** The command, for `Command.run`. */
-export const command = Command.make(binName, allFlags, program).pipe(
-  Command.withDescription(
-    "Audit an Arlo platform account against the preconditions of Arlo's REST API, for CI: a report on stdout and an exit code (0 ready, 1 not ready, 2 usage error, 3 incomplete, 4 report not written in full, 130 interrupted)."
-  )
-)
-
 /** Runs the command line (the full argv: node, script, args…). */
-export const main = (argv: ReadonlyArray<string>) => Command.run(command, { name: binName, version })(argv)
+export const main = (argv: ReadonlyArray<string>) =>
+  Effect.gen(function* () {
+    const values = yield* commandLine(argv, {
+      flags: allFlags,
+      version,
+      help: () => import("./Help.js").then((h) => h.help())
+    })
+    if (Option.isNone(values)) return
+    const v = values.value
+    yield* program({
+      ...sharedFrom(v),
+      format: textValue(v, "format"),
+      output: listValue(v, "output"),
+      failOn: textValue(v, "failOn"),
+      listChecks: v.listChecks === true
+    })
+  })

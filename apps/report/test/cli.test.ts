@@ -72,11 +72,31 @@ describe("help, version and the check list", () => {
     ]) {
       expect(r.stdout).toContain(flag)
     }
-    // Each flag's own description, not the generic paragraphs of its type and default.
-    expect(r.stdout).toContain("The Basic auth username (env ARLO_USERNAME).")
-    expect(r.stdout).not.toMatch(/A user-defined piece of text|A true or false value|This setting is optional/)
-    expect(r.stdout).toContain("This option may be repeated")
-    expect(r.stdout).toContain("4 report not written in full")
+    // Each flag's own description and its variable; the groups, examples, check ids and exit codes.
+    expect(r.stdout).toContain("The Basic auth username. [env ARLO_USERNAME]")
+    for (const heading of ["Target:", "Credentials (Basic auth):", "OAuth 2:", "Selection:", "Output:", "Examples:"]) {
+      expect(r.stdout).toContain(`\n${heading}\n`)
+    }
+    for (const d of catalogue) expect(r.stdout).toMatch(new RegExp(`\\n  ${d.id.replace(/\./g, "\\.")} +${d.title}\\n`))
+    expect(r.stdout).toContain("Repeatable.")
+    expect(r.stdout).toMatch(/\n {2}4 +the report could not be written in full\n/)
+    expect(r.stdout).not.toMatch(/--wizard|--log-level|--completions/)
+    // The title once, and every line within 100 columns.
+    expect(r.stdout.split("arlo-ready-report 0").length).toBe(2)
+    for (const line of r.stdout.split("\n")) expect(line.length, line).toBeLessThanOrEqual(100)
+  })
+
+  it("-h, help and --help print the same help; -v and --version the version", async () => {
+    const help = (await run(["--help"])).stdout
+    for (const args of [["-h"], ["help"], ["--platform", "acme", "--help"]]) {
+      const r = await run(args)
+      expect(r.code).toBe(0)
+      expect(r.stdout).toBe(help)
+    }
+    const version = await run(["--version"])
+    const v = await run(["-v"])
+    expect(v.stdout).toBe(version.stdout)
+    expect(version.stdout).toMatch(/^\d+\.\d+\.\d+\n$/)
   })
 
   it("--list-checks prints the catalogue as JSON by default, and as text", async () => {
@@ -330,6 +350,26 @@ describe("root script", () => {
         })
         expect(r.code, r.stderr).toBe(0)
         expect(validReport(JSON.parse(r.stdout)).verdict).toBe("ready")
+        // No build banner: the build is quiet unless it fails.
+        expect(r.stderr).toBe("")
+      }),
+    240_000
+  )
+
+  it(
+    "`pnpm report` names itself in the re-check hints, since the bin is not on PATH inside the clone",
+    () =>
+      withSim("wrong-password", async (sim) => {
+        const r = await runCommand("pnpm", ["-s", "report", "--format", "json", "--only", "basic.credentials"], {
+          env: auditEnv(sim, "bluegum"),
+          cwd: root,
+          timeoutMs: 240_000
+        })
+        const report = validReport(JSON.parse(r.stdout))
+        expect(report.checks.find((c) => c.id === "basic.credentials")?.remediation?.recheck).toBe(
+          "pnpm report --only basic.credentials"
+        )
+        expect(r.code).toBe(1)
       }),
     240_000
   )

@@ -43,8 +43,37 @@ const without =
     Object.fromEntries(Object.entries(e).filter(([k]) => !names.includes(k)))
 
 const cases: ReadonlyArray<BadCase> = [
-  { name: "an unknown flag", args: ["--bogus"], message: /unknown argument: '--bogus'.*--help/ },
-  { name: "a stray argument", args: ["acme"], message: /unknown argument: 'acme'/ },
+  {
+    name: "an unknown flag",
+    args: ["--bogus"],
+    message: /^arlo-ready-report: unknown flag '--bogus'\. Run with --help for usage\.$/
+  },
+  {
+    name: "a mistyped flag",
+    args: ["--formt", "json"],
+    message: /^arlo-ready-report: unknown flag '--formt': did you mean --format\? Run with --help for usage\.$/
+  },
+  {
+    name: "a flag given twice",
+    args: ["--base-url", "http://127.0.0.1:1/a", "--base-url", "http://127.0.0.1:1/b"],
+    message: /^arlo-ready-report: --base-url is given twice .*: give it once/
+  },
+  { name: "a stray argument", args: ["acme"], message: /unexpected argument 'acme': this command takes flags only/ },
+  {
+    name: "--wizard is no flag of this command",
+    args: ["--wizard"],
+    message: /^arlo-ready-report: unknown flag '--wizard'/
+  },
+  {
+    name: "--log-level is no flag of this command",
+    args: ["--log-level", "debug"],
+    message: /^arlo-ready-report: unknown flag '--log-level'/
+  },
+  {
+    name: "a mistyped check id",
+    args: ["--only", "target.reachble"],
+    message: /^arlo-ready-report: --only: unknown check 'target\.reachble': did you mean target\.reachable\?$/
+  },
   {
     name: "no target",
     args: [],
@@ -186,7 +215,6 @@ const cases: ReadonlyArray<BadCase> = [
     args: ["--auth", "basic", "--client-id", "x"],
     message: /--client-id contradicts --auth basic/
   },
-  { name: "--wizard without a terminal", args: ["--wizard"], message: /--wizard asks questions at a terminal/ },
   {
     name: "--list-checks in a format it does not print",
     args: ["--list-checks", "--format", "junit"],

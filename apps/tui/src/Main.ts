@@ -8,62 +8,29 @@ import { openSync } from "node:fs"
 import { ReadStream } from "node:tty"
 import {
   Cli,
+  commandLine,
   detectStyle,
-  failOnFlag,
   failOnFrom,
   inCi,
   resolveAudit,
   runCli,
   type SharedFlags,
-  sharedFlags,
-  UsageError,
-  valueFlagsOf
+  sharedFrom,
+  textValue,
+  UsageError
 } from "@arlo-ready/cli-kit"
-import { Command, Options } from "@effect/cli"
 import { Effect, Option, Redacted } from "effect"
 import { askMissing } from "./Ask.js"
+import { allFlags } from "./Flags.js"
 import { binName, version } from "./internal/version.js"
 import { type Audit, labelOf, withPromptSources } from "./Session.js"
 import type { TargetSpec } from "./Target.js"
-
-const tuiFlags = {
-  demo: Options.text("demo").pipe(
-    Options.withPseudoName("SCENARIO"),
-    Options.withDescription(
-      "Audit the embedded Arlo platform simulator with a built-in scenario, no Arlo account needed; --demo alone means --demo demo."
-    ),
-    Options.optional
-  ),
-  ...failOnFlag,
-  noInteractive: Options.boolean("no-interactive").pipe(
-    Options.withDescription(
-      "Print plain lines as checks finish, without the interactive screen (also when stdout is not a terminal or CI is set)."
-    )
-  )
-}
 
 /** The flags of the TUI. */
 export interface TuiFlags extends SharedFlags {
   readonly demo: Option.Option<string>
   readonly failOn: Option.Option<string>
   readonly noInteractive: boolean
-}
-
-const allFlags = { ...sharedFlags, ...tuiFlags }
-
-/** Every long flag that takes a value, once `normaliseArgv` has given a bare `--demo` its scenario. */
-export const valueFlags: ReadonlyArray<string> = valueFlagsOf(allFlags)
-
-/** `--demo` without a scenario means `--demo demo`. */
-export const normaliseArgv = (argv: ReadonlyArray<string>): Array<string> => {
-  const out = [...argv]
-  for (let i = 2; i < out.length; i++) {
-    if (out[i] === "--") break
-    if (out[i] !== "--demo") continue
-    const next = out[i + 1]
-    if (next === undefined || next.startsWith("-")) out[i] = "--demo=demo"
-  }
-  return out
 }
 
 const some = <A>(a: A | undefined): Option.Option<A> => (a === undefined ? Option.none() : Option.some(a))
@@ -190,18 +157,23 @@ export const program = (flags: TuiFlags) =>
     })
   )
 
-/** The command, for `Command.run`. */
-export const command = Command.make(binName, allFlags, program).pipe(
-  Command.withDescription(
-    "Check, interactively, whether an Arlo account is ready for the REST API; fix what is not and re-check in place. Exit codes: 0 ready, 1 not ready, 2 usage error, 3 incomplete, 4 the report could not be written in full, 130 interrupted."
-  )
-)
+/** Reads the command line (the full argv: node, script, args…) and runs. */
+export const command = (argv: ReadonlyArray<string>) =>
+  Effect.gen(function* () {
+    const values = yield* commandLine(argv, {
+      flags: allFlags,
+      version,
+      help: () => import("./Help.js").then((h) => h.help())
+    })
+    if (Option.isNone(values)) return
+    const v = values.value
+    yield* program({
+      ...sharedFrom(v),
+      demo: textValue(v, "demo"),
+      failOn: textValue(v, "failOn"),
+      noInteractive: v.noInteractive === true
+    })
+  })
 
 /** Runs the command line. */
-export const main = (): void =>
-  runCli({
-    name: binName,
-    argv: normaliseArgv(process.argv),
-    valueFlags,
-    program: Command.run(command, { name: binName, version })
-  })
+export const main = (): void => runCli({ name: binName, program: command })

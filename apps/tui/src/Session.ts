@@ -1,5 +1,5 @@
 /** What a session audits and how it ends: shared by the interactive and the plain front ends. */
-import { AuditHttpClient, ExitCode, exitCodeFor, type FailOn } from "@arlo-ready/cli-kit"
+import { AuditHttpClient, ExitCode, exitCodeFor, type FailOn, invokedAs } from "@arlo-ready/cli-kit"
 import {
   type AuditConfig,
   type AuditEvent,
@@ -18,7 +18,7 @@ export interface Audit {
 }
 
 /** The command that re-checks one check from a shell (in the app, `r` on its row). */
-export const recheck = (id: CheckId): string => `arlo-ready --only ${id}`
+export const recheck = (id: CheckId): string => `${invokedAs("arlo-ready")} --only ${id}`
 
 /** The events of a run: the whole audit, or a re-run of some checks in place keeping the other results. */
 export const runEvents = (

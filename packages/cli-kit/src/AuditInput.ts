@@ -5,7 +5,7 @@
  */
 import { type AuditConfig, type ConfigError, type ConfigInput, envVars, resolveConfig } from "@arlo-ready/core"
 import { Effect, Either, Option, type Redacted } from "effect"
-import { type SharedFlags, sharedFlags, valueFlagsOf } from "./Flags.js"
+import { type SharedFlags, sharedFlags } from "./Flags.js"
 import { parseCheckList, parseChoice, parseCount, parseDuration, parseOptional } from "./FlagValues.js"
 import { readStdinSecrets, type StdinSecrets } from "./Stdin.js"
 import { UsageError } from "./UsageError.js"
@@ -37,9 +37,7 @@ export interface AuditInputSources {
  * and the durations, which the core counts in ms.
  */
 const flagNames: Record<string, string> = {
-  ...Object.fromEntries(
-    Object.entries(sharedFlags).flatMap(([key, flag]) => valueFlagsOf({ flag }).map((name) => [key, name]))
-  ),
+  ...Object.fromEntries(sharedFlags.filter((f) => f.kind !== "switch").map((f) => [f.key, `--${f.name}`])),
   timeoutMs: "--timeout (in ms)",
   deadlineMs: "--deadline (in ms)"
 }

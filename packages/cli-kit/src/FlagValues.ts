@@ -4,6 +4,7 @@
  */
 import { catalogue, checkGroups, checkIds } from "@arlo-ready/core"
 import { Either, Option } from "effect"
+import { didYouMean } from "./Args.js"
 import { type FailOn, failOnValues } from "./ExitCode.js"
 import { UsageError } from "./UsageError.js"
 
@@ -55,8 +56,11 @@ export const parseCheckList = (
     if (raw === "") continue
     const group = raw.endsWith(".*") ? raw.slice(0, -2) : raw
     if (!(checkIds as ReadonlyArray<string>).includes(raw) && !(checkGroups as ReadonlyArray<string>).includes(group)) {
+      const near = didYouMean(raw, [...checkIds, ...checkGroups])
       return usage(
-        `${flag}: unknown check '${raw}'; valid ids: ${checkIds.join(", ")} (or a group: ${checkGroups.join(", ")})`
+        near
+          ? `${flag}: unknown check '${raw}': did you mean ${near}?`
+          : `${flag}: unknown check '${raw}'; valid ids: ${checkIds.join(", ")} (or a group: ${checkGroups.join(", ")})`
       )
     }
     out.push(raw)

@@ -1,5 +1,5 @@
 /**
- * The entry helper both apps run their @effect/cli command through. It keeps stdout for the chosen
+ * The entry helper both apps run their command through. It keeps stdout for the chosen
  * output only: logs and errors go to stderr, a failure becomes one line and exit code 2 (never a stack
  * trace), a write to stdout that fails becomes one line and exit code 4 (no line when the reader went
  * away), and SIGINT/SIGTERM first asks the running audit to stop (so what was done so far is still
@@ -7,13 +7,13 @@
  */
 
 import { Console as NodeConsole } from "node:console"
-import { HelpDoc, ValidationError } from "@effect/cli"
 import * as NodeContext from "@effect/platform-node/NodeContext"
 import { Cause, type Console, Context, Effect, Exit, Fiber, Logger, LogLevel, Option } from "effect"
 import { ExitCode } from "./ExitCode.js"
 import { oneLine, stripAnsi } from "./internal/text.js"
+import { stdoutFailureLine } from "./Stdout.js"
 import { colorEnabled } from "./Style.js"
-import { isUsageError, UsageError } from "./UsageError.js"
+import { isUsageError } from "./UsageError.js"
 
 /** What a running CLI program can ask of its runtime. */
 export interface CliRuntime {
@@ -40,36 +40,13 @@ export class Cli extends Context.Tag("@arlo-ready/cli-kit/Cli")<Cli, CliRuntime>
 export interface RunCliOptions<E, R> {
   /** The executable's name, the prefix of every error line. */
   readonly name: string
-  /** The program: usually `Command.run(command, { name, version })`. Gets the full argv (node, script, args…). */
+  /** The program: parses the command line (see `commandLine`) and runs. Gets the full argv (node, script, args…). */
   readonly program: (argv: ReadonlyArray<string>) => Effect.Effect<void, E, R>
-  /** Long flags that take a value: one given without a value is a usage error naming it. */
-  readonly valueFlags?: ReadonlyArray<string>
   /** Defaults to process.argv. */
   readonly argv?: ReadonlyArray<string>
   /** How long a stoppable section may take to wind up after the first signal (default 5000 ms). */
   readonly graceMs?: number
 }
-
-/** A flag that takes a value given last, or followed by another flag: a usage error naming it. */
-export const missingValue = (
-  args: ReadonlyArray<string>,
-  valueFlags: ReadonlyArray<string>
-): UsageError | undefined => {
-  const flags = new Set(valueFlags)
-  for (let i = 0; i < args.length; i++) {
-    const arg = args[i]!
-    if (arg === "--") break
-    if (!flags.has(arg)) continue
-    const next = args[i + 1]
-    if (next === undefined || (next.startsWith("--") && next.length > 2)) {
-      return new UsageError({ message: `${arg} needs a value, e.g. ${arg}=VALUE` })
-    }
-    i++
-  }
-  return undefined
-}
-
-const helpDocText = (doc: HelpDoc.HelpDoc): string => oneLine(stripAnsi(HelpDoc.toAnsiText(doc)).replace(/\n+/g, " "))
 
 /** The one line a failure is shown as, without the executable's name. */
 export const failureMessage = (cause: Cause.Cause<unknown>): string => {
@@ -77,10 +54,6 @@ export const failureMessage = (cause: Cause.Cause<unknown>): string => {
   if (Option.isSome(failure)) {
     const error = failure.value
     if (isUsageError(error)) return oneLine(error.message)
-    if (ValidationError.isValidationError(error)) {
-      const text = "error" in error ? helpDocText(error.error) : ""
-      return `${text.replace(/\.$/, "") || "invalid command line"}. Run with --help for usage.`
-    }
     if (error instanceof Error) return `unexpected error: ${oneLine(error.message)}`
     return `unexpected error: ${oneLine(String(error))}`
   }
@@ -92,7 +65,7 @@ export const failureMessage = (cause: Cause.Cause<unknown>): string => {
   return "unexpected error"
 }
 
-/** Logs go to stderr as logfmt, warnings and worse by default (`--log-level` lowers it). */
+/** Logs go to stderr as logfmt, warnings and worse. */
 const stderrLogger = Logger.make<unknown, void>((options) => {
   process.stderr.write(`${Logger.logfmtLogger.log(options)}\n`)
 })
@@ -102,34 +75,8 @@ const defaultConsole: Console.Console = Effect.runSync(Effect.console)
 const stderrConsole = new NodeConsole(process.stderr, process.stderr)
 
 /**
- * The paragraphs @effect/cli's help puts under every flag by its type and default. They say nothing the
- * flag's own description does not ("This option may be repeated…" stays: it does).
- */
-const genericHelp = new Set([
-  "A user-defined piece of text.",
-  "A user-defined piece of text that is confidential.",
-  "A true or false value.",
-  "This setting is optional."
-])
-
-/** @effect/cli's help without its generic paragraphs (each a line followed by a blank one). */
-export const tidyHelp = (text: string): string => {
-  const lines = text.split("\n")
-  const out: Array<string> = []
-  for (let i = 0; i < lines.length; i++) {
-    if (genericHelp.has(stripAnsi(lines[i]!).trim())) {
-      if (lines[i + 1]?.trim() === "") i++
-      continue
-    }
-    out.push(lines[i]!)
-  }
-  return out.join("\n")
-}
-
-/**
- * The Console @effect/cli talks to: help and version (Console.log) go to stdout, plain unless colour is
- * on, the help without its generic paragraphs; parse errors (Console.error) are dropped, since `runCli`
- * shows them as one line from the error itself; everything else goes to stderr.
+ * The Console the program sees: Console.log goes to stdout, plain unless colour is on; Console.error
+ * is dropped (`runCli` shows a failure as one line from the error itself); the rest goes to stderr.
  */
 const cliConsole = (color: boolean): Console.Console => {
   const toStderr = (...args: ReadonlyArray<unknown>) =>
@@ -140,7 +87,7 @@ const cliConsole = (color: boolean): Console.Console => {
     ...defaultConsole,
     log: (...args) =>
       Effect.sync(() => {
-        const text = tidyHelp(args.map(String).join(" "))
+        const text = args.map(String).join(" ")
         const plain = color ? text : stripAnsi(text)
         process.stdout.write(plain.endsWith("\n") ? plain : `${plain}\n`)
       }),
@@ -158,21 +105,7 @@ const writeLine = (stream: NodeJS.WriteStream, text: string) =>
     stream.write(text.endsWith("\n") ? text : `${text}\n`)
   })
 
-/**
- * The one stderr line for a failed write to stdout, or none when the reader went away (EPIPE, as with
- * `| head -1`): that reader chose to stop reading, and says nothing else went wrong.
- */
-export const stdoutFailureLine = (name: string, error: NodeJS.ErrnoException): string | undefined => {
-  if (error.code === "EPIPE") return undefined
-  const what = oneLine(error.message).replace(/, write$/, "")
-  const hint =
-    error.code === "ENOSPC" || error.code === "EDQUOT"
-      ? "free some space, or send stdout to another file"
-      : error.code === "EFBIG"
-        ? "the file grew past what this process may write (ulimit -f): raise the limit, or send stdout elsewhere"
-        : "send stdout to another file or pipe"
-  return `${name}: could not write to stdout (${what}), so what it shows is incomplete: ${hint}`
-}
+export { stdoutFailureLine } from "./Stdout.js"
 
 /**
  * The exit code once the writes are done: a failed write to stdout makes any code but 130 a 4 (the
@@ -272,16 +205,9 @@ const exitWhenDrained = (name: string, code: number, stdoutFailure: () => NodeJS
   } else settle()
 }
 
-/** A usage error found in the argv before @effect/cli reads it. */
-const precheck = (args: ReadonlyArray<string>, valueFlags: ReadonlyArray<string>): UsageError | undefined =>
-  missingValue(args, valueFlags) ??
-  (args.includes("--wizard") && !process.stdin.isTTY
-    ? new UsageError({ message: "--wizard asks questions at a terminal, and stdin is not one" })
-    : undefined)
-
 /**
- * Runs a CLI program and exits the process with its exit code. Parse errors of @effect/cli become one
- * line on stderr; its help and version go to stdout without escape codes unless colour is on.
+ * Runs a CLI program and exits the process with its exit code. A failure becomes one line on stderr
+ * and exit code 2 (130 once a signal has arrived).
  */
 export const runCli = <E, R extends Cli | NodeContext.NodeContext>(options: RunCliOptions<E, R>): void => {
   const argv = options.argv ?? process.argv
@@ -304,15 +230,15 @@ export const runCli = <E, R extends Cli | NodeContext.NodeContext>(options: RunC
     warn: (message) => writeLine(process.stderr, `${options.name}: ${message}`)
   }
 
-  const usage = precheck(argv.slice(2), options.valueFlags ?? [])
-  const program: Effect.Effect<void, E | UsageError, R> = usage ? Effect.fail(usage) : options.program(argv)
-  const main = program.pipe(
-    Effect.withConsole(cliConsole(colorEnabled(process.stdout))),
-    Effect.provideService(Cli, runtime),
-    Effect.provide(NodeContext.layer),
-    Logger.withMinimumLogLevel(LogLevel.Warning),
-    Effect.provide(Logger.replace(Logger.defaultLogger, stderrLogger))
-  ) as Effect.Effect<void, unknown, never>
+  const main = options
+    .program(argv)
+    .pipe(
+      Effect.withConsole(cliConsole(colorEnabled(process.stdout))),
+      Effect.provideService(Cli, runtime),
+      Effect.provide(NodeContext.layer),
+      Logger.withMinimumLogLevel(LogLevel.Warning),
+      Effect.provide(Logger.replace(Logger.defaultLogger, stderrLogger))
+    ) as Effect.Effect<void, unknown, never>
 
   // Fibers alone do not keep Node's event loop alive: a wind-up still pending when nothing else holds
   // the loop (aborting requests once Ink lets go of stdin, say) must run to its end, as runMain does.

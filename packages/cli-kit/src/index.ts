@@ -2,7 +2,9 @@
  * @arlo-ready/cli-kit: what the two arlo-ready apps share: flags, their resolution into an audit,
  * exit codes, the plain line printer and the runtime entry.
  */
+export * from "./Args.js"
 export * from "./AuditInput.js"
+export * from "./Command.js"
 export * from "./ExitCode.js"
 export * from "./Flags.js"
 export * from "./FlagValues.js"

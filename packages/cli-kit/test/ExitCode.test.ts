@@ -1,7 +1,6 @@
-import { HelpDoc, ValidationError } from "@effect/cli"
 import { Cause } from "effect"
 import { describe, expect, it } from "vitest"
-import { ExitCode, exitCodeFor, failureMessage, missingValue, UsageError } from "../src/index.js"
+import { ExitCode, exitCodeFor, failureMessage, UsageError } from "../src/index.js"
 
 describe("exitCodeFor", () => {
   it("maps each verdict, and warnings only with --fail-on warn", () => {
@@ -18,23 +17,11 @@ describe("exitCodeFor", () => {
   })
 })
 
-describe("missingValue", () => {
-  const flags = ["--base-url", "--only"]
-  it("finds a value flag given last or followed by another flag", () => {
-    expect(missingValue(["--base-url"], flags)?.message).toBe("--base-url needs a value, e.g. --base-url=VALUE")
-    expect(missingValue(["--only", "--base-url", "x"], flags)?.message).toContain("--only needs a value")
-    expect(missingValue(["--base-url", "x", "--only", "a"], flags)).toBeUndefined()
-    expect(missingValue(["--base-url=x"], flags)).toBeUndefined()
-  })
-})
-
 describe("failureMessage", () => {
-  it("is one line for usage errors, parse errors and defects", () => {
+  it("is one line for usage errors and defects", () => {
     expect(failureMessage(Cause.fail(new UsageError({ message: "--format must be json\nor text" })))).toBe(
       "--format must be json or text"
     )
-    const parse = ValidationError.invalidValue(HelpDoc.p("Received unknown argument: '--bogus'"))
-    expect(failureMessage(Cause.fail(parse))).toBe("Received unknown argument: '--bogus'. Run with --help for usage.")
     const defect = failureMessage(Cause.die(new TypeError("x is not a function\n    at foo (bar.js:1:1)")))
     expect(defect).toBe("unexpected error: x is not a function at foo (bar.js:1:1)")
   })

@@ -1,33 +1,6 @@
 import { Either, Option } from "effect"
 import { describe, expect, it } from "vitest"
-import { failOnFlag, failOnFrom, formatDuration, sharedFlags, valueFlagsOf } from "../src/index.js"
-
-describe("valueFlagsOf", () => {
-  it("names every shared flag that takes a value, and no boolean one", () => {
-    expect(valueFlagsOf(sharedFlags)).toEqual([
-      "--platform",
-      "--base-url",
-      "--username",
-      "--password",
-      "--client-id",
-      "--client-secret",
-      "--redirect-uri",
-      "--scopes",
-      "--access-token",
-      "--auth",
-      "--mfa-setting",
-      "--expect-access",
-      "--timeout",
-      "--deadline",
-      "--concurrency",
-      "--max-requests",
-      "--only",
-      "--skip",
-      "--assume"
-    ])
-    expect(valueFlagsOf(failOnFlag)).toEqual(["--fail-on"])
-  })
-})
+import { failOnFrom, formatDuration } from "../src/index.js"
 
 describe("failOnFrom", () => {
   it("is fail unless --fail-on says warn, and names the flag when it says something else", () => {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest"
 import { ExitCode } from "../src/ExitCode.js"
-import { exitCodeAfterWrites, stdoutFailureLine, tidyHelp } from "../src/Runtime.js"
+import { exitCodeAfterWrites, stdoutFailureLine } from "../src/Runtime.js"
 
 const errno = (code: string, message: string): NodeJS.ErrnoException => Object.assign(new Error(message), { code })
 
@@ -21,46 +21,5 @@ describe("a failed write to stdout", () => {
       expect(exitCodeAfterWrites(code, false)).toBe(code)
     }
     expect(exitCodeAfterWrites(ExitCode.Interrupted, true)).toBe(ExitCode.Interrupted)
-  })
-})
-
-describe("tidyHelp", () => {
-  it("drops the generic paragraphs under a flag and the blank line after each, keeps the rest", () => {
-    const help = [
-      "OPTIONS",
-      "",
-      "--platform NAME",
-      "",
-      "  A user-defined piece of text.",
-      "",
-      "  The Arlo platform name.",
-      "",
-      "  This setting is optional.",
-      "",
-      "--only ID",
-      "",
-      "  \u001b[1mA true or false value.\u001b[0m",
-      "",
-      "  This option may be repeated zero or more times.",
-      ""
-    ].join("\n")
-    expect(tidyHelp(help)).toBe(
-      [
-        "OPTIONS",
-        "",
-        "--platform NAME",
-        "",
-        "  The Arlo platform name.",
-        "",
-        "--only ID",
-        "",
-        "  This option may be repeated zero or more times.",
-        ""
-      ].join("\n")
-    )
-  })
-
-  it("leaves a text without them as it is", () => {
-    expect(tidyHelp("0.1.0\n")).toBe("0.1.0\n")
   })
 })

@@ -7,7 +7,11 @@ import { catalogue, checkGroups, checkIds } from "./Catalogue.js"
 import { toolName, version } from "./internal/version.js"
 
 export const schemaVersion = "1.1" as const
-export const schemaUrl = "https://unpkg.com/@arlo-ready/core/report.schema.json" as const
+/**
+ * Where the report's JSON Schema is published: the `report.schema.json` file of the @arlo-ready/core
+ * package of this very version (also exported as `@arlo-ready/core/report.schema.json`).
+ */
+export const schemaUrl: string = `https://unpkg.com/@arlo-ready/core@${version}/report.schema.json`
 
 export const CheckId = Schema.Literal(...checkIds).annotations({ identifier: "CheckId" })
 export type CheckId = typeof CheckId.Type

@@ -60,7 +60,7 @@ console.log(JSON.stringify({ verdict: report.verdict, checks: report.checks.leng
       verdict: "ready_with_warnings",
       checks: 16,
       catalogue: 16,
-      schema: "https://unpkg.com/@arlo-ready/core/report.schema.json",
+      schema: `https://unpkg.com/@arlo-ready/core@${pkg.version}/report.schema.json`,
       version: pkg.version
     })
     expect(stderr).toBe("")

@@ -1,10 +1,10 @@
 /** Runs the core's audit stream over the apps' HTTP client, handing each event to a callback as it comes. */
-import { AuditHttpClient } from "@arlo-ready/cli-kit"
+import { AuditHttpClient, invokedAs } from "@arlo-ready/cli-kit"
 import { type AuditConfig, type AuditEvent, auditStream, type CheckId, type Report } from "@arlo-ready/core"
 import { Effect, Stream } from "effect"
 
-/** The command that re-checks one check, as this app is run. */
-export const recheck = (id: CheckId): string => `arlo-ready-report --only ${id}`
+/** The command that re-checks one check, as this app was run (`pnpm report` inside the repository). */
+export const recheck = (id: CheckId): string => `${invokedAs("arlo-ready-report")} --only ${id}`
 
 /**
  * Runs the audit; `signal` stops it early, and the report of what was done so far still comes back

@@ -1,14 +1,7 @@
-import { createRequire } from "node:module"
+import { packageVersion } from "./packageVersion.js"
 
-/** The app's version, from its package.json (the same relative path from src/internal and dist/internal). */
-export const version: string = (() => {
-  try {
-    const pkg = createRequire(import.meta.url)("../../package.json") as { version?: unknown }
-    return typeof pkg.version === "string" ? pkg.version : "0.0.0"
-  } catch {
-    return "0.0.0"
-  }
-})()
+/** The app's version (written from package.json at build time, so the bundled bin carries it). */
+export const version: string = packageVersion
 
 /** The executable's name. */
 export const binName = "arlo-ready-report"

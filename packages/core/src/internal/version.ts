@@ -1,13 +1,6 @@
-import { createRequire } from "node:module"
+import { packageVersion } from "./packageVersion.js"
 
-/** The package version, read from its package.json (the same relative path from src/ and dist/). */
-export const version: string = (() => {
-  try {
-    const pkg = createRequire(import.meta.url)("../../package.json") as { version?: unknown }
-    return typeof pkg.version === "string" ? pkg.version : "0.0.0"
-  } catch {
-    return "0.0.0"
-  }
-})()
+/** The package version (written from package.json at build time, so a bundle carries it too). */
+export const version: string = packageVersion
 
 export const toolName = "arlo-ready"

@@ -1,0 +1,46 @@
+/** The help of `arlo-ready-report`, drawn from its flag table, with examples, the checks and exit codes. */
+import { type HelpDoc, renderHelp } from "@arlo-ready/cli-kit/Args"
+import { catalogue } from "@arlo-ready/core"
+import { allFlags } from "./Flags.js"
+import { binName, version } from "./internal/version.js"
+
+/** What the help shows. */
+export const helpDoc = (): HelpDoc => ({
+  name: binName,
+  version,
+  summary:
+    "Audit an Arlo platform account against the preconditions of Arlo's REST API, for CI: a report on stdout (text at a terminal, JSON when piped) and an exit code.",
+  flags: allFlags,
+  examples: [
+    [
+      `ARLO_PASSWORD=… ${binName} --platform acme --username api@acme.example`,
+      "Audit Basic auth on https://acme.arlo.co, the password from the environment"
+    ],
+    [
+      `${binName} --platform acme --format json --output junit=arlo-ready.xml`,
+      "JSON on stdout and a JUnit file for the CI's test view (credentials from ARLO_* variables)"
+    ],
+    [`${binName} --platform acme --only oauth.token`, "Re-check one check (the checks it needs run too)"],
+    [`${binName} --list-checks --format text`, "List the checks and their prerequisites"]
+  ],
+  sections: [
+    {
+      heading: "Checks (ids for --only, --skip, --assume; a group name such as oauth means all of it)",
+      rows: catalogue.map((d) => [d.id, d.title])
+    },
+    {
+      heading: "Exit codes",
+      rows: [
+        ["0", "ready (or ready with warnings, unless --fail-on warn)"],
+        ["1", "not ready"],
+        ["2", "usage error"],
+        ["3", "incomplete: a check that decides the verdict did not run"],
+        ["4", "the report could not be written in full"],
+        ["130", "interrupted"]
+      ]
+    }
+  ]
+})
+
+/** The help text. */
+export const help = (): string => renderHelp(helpDoc())

@@ -1,0 +1,29 @@
+/** The flags of `arlo-ready`: the shared ones, then the TUI's own. */
+import type { FlagSpec } from "@arlo-ready/cli-kit/Args"
+import { failOnFlag, sharedFlags } from "@arlo-ready/cli-kit/Flags"
+
+/** The TUI's own flags. */
+export const tuiFlags: ReadonlyArray<FlagSpec> = [
+  {
+    key: "demo",
+    name: "demo",
+    kind: "value",
+    group: "target",
+    value: "SCENARIO",
+    bareValue: "demo",
+    description:
+      "Audit the embedded Arlo platform simulator with a built-in scenario (default demo), no Arlo account needed."
+  },
+  failOnFlag,
+  {
+    key: "noInteractive",
+    name: "no-interactive",
+    kind: "switch",
+    group: "output",
+    description:
+      "Print plain lines as checks finish, without the interactive screen (also when stdout is not a terminal or CI is set)."
+  }
+]
+
+/** Every flag of the command. */
+export const allFlags: ReadonlyArray<FlagSpec> = [...sharedFlags, ...tuiFlags]
