@@ -32,6 +32,7 @@ if (turbo.status !== 0) {
   process.exit(turbo.status ?? 1)
 }
 
+// biome-ignore lint/suspicious/noUndeclaredEnvVars: pnpm sets it for the runner; it is no input of the build
 const cwd = process.env.INIT_CWD || process.cwd()
 const env = app.as ? { ...process.env, ARLO_READY_INVOKED_AS: app.as } : process.env
 const child = spawn(process.execPath, [`${root}${app.bin}`, ...(app.args ?? []), ...args], {

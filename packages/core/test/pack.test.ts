@@ -3,39 +3,32 @@
  * plain Node ESM runs `runAudit` against a simulator, and `tsc` resolves its types.
  */
 import { execFile } from "node:child_process"
-import { mkdtemp, readdir, readFile, rm, writeFile } from "node:fs/promises"
+import { readFile, writeFile } from "node:fs/promises"
 import { createRequire } from "node:module"
-import { tmpdir } from "node:os"
-import { join } from "node:path"
+import { dirname, join } from "node:path"
 import { fileURLToPath } from "node:url"
 import { promisify } from "node:util"
 import { startSimulator } from "@arlo-ready/simulator"
 import { afterAll, beforeAll, describe, expect, it } from "vitest"
+import { type Installed, packInstall } from "../../../scripts/pack-install.mjs"
 import { optionsFor, type Sim } from "./helpers.js"
 
 const run = promisify(execFile)
 const coreDir = fileURLToPath(new URL("..", import.meta.url))
 let dir: string
 let sim: Sim
+let installed: Installed
 
 beforeAll(async () => {
-  dir = await mkdtemp(join(tmpdir(), "arlo-ready-pack-"))
   sim = await startSimulator({ scenario: "presenter" })
-  // `prepack` builds dist and the JSON Schemas first.
-  await run("pnpm", ["pack", "--pack-destination", dir], { cwd: coreDir, timeout: 170_000 })
-  const tarball = (await readdir(dir)).find((f) => f.endsWith(".tgz"))!
-  const project = join(dir, "project")
-  await run("mkdir", ["-p", project])
-  await writeFile(join(project, "package.json"), JSON.stringify({ name: "probe", private: true, type: "module" }))
-  await run("npm", ["install", join(dir, tarball), "--no-audit", "--no-fund", "--prefer-offline", "--loglevel=error"], {
-    cwd: project,
-    timeout: 170_000
-  })
+  // `prepack` builds dist and the JSON Schemas first; the peers (effect, @effect/platform) come with npm.
+  installed = await packInstall(coreDir, { mode: "project" })
+  dir = installed.dir
 }, 180_000)
 
 afterAll(async () => {
   await sim?.close()
-  if (dir) await rm(dir, { recursive: true, force: true })
+  installed?.cleanup()
 })
 
 describe("the published package", () => {
@@ -99,5 +92,29 @@ export const bad: AuditOptions = { mfaSetting: "sometimes" }
       (e: { stdout: string }) => ({ stdout: e.stdout, stderr: "failed" })
     )
     expect(result.stdout).toBe("")
+  })
+
+  it("declares exports that every ESM resolution finds, with types (are-the-types-wrong, esm-only profile)", async () => {
+    const attw = join(
+      dirname(createRequire(import.meta.url).resolve("@arethetypeswrong/cli/package.json")),
+      "dist/index.js"
+    )
+    const result = await run("node", [attw, installed.tarball, "--profile", "esm-only", "--format", "json"], {
+      timeout: 120_000
+    }).catch((e: { stdout: string }) => ({ stdout: e.stdout }))
+    type Problem = { kind: string; entrypoint?: string; resolutionKind?: string }
+    const problems = (JSON.parse(result.stdout) as { analysis: { problems: Array<Problem> } }).analysis.problems
+    // The package is ESM only: CommonJS and node10 resolution are out of scope (the profile ignores them).
+    const esm = problems.filter((p) => p.resolutionKind !== "node10" && p.resolutionKind !== "node16-cjs")
+    expect(esm).toEqual([])
+  })
+
+  it("declares effect and @effect/platform as peers, and nothing it would copy", async () => {
+    const pkg = JSON.parse(await readFile(join(coreDir, "package.json"), "utf8")) as {
+      dependencies?: object
+      peerDependencies?: Record<string, string>
+    }
+    expect(pkg.dependencies ?? {}).toEqual({})
+    expect(Object.keys(pkg.peerDependencies ?? {}).sort()).toEqual(["@effect/platform", "effect"])
   })
 })
