@@ -4,12 +4,15 @@
  * each goal. Writes bench/results/latest.json (the figures and the machine) and refreshes the table in
  * bench/README.md. Expects the packages to be built (`pnpm bench` builds them first).
  *
- * Options: --runs N (default 7), --process-runs N (default 5), --no-readme.
+ * Options: --runs N (default 7), --process-runs N (default 5), --startup-runs N (default 15),
+ * --no-readme.
  */
 import { spawn } from "node:child_process"
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs"
+import * as nodeModule from "node:module"
 import * as os from "node:os"
 import { fileURLToPath } from "node:url"
+import { packInstall } from "../scripts/pack-install.mjs"
 import { baseline } from "./baseline.mjs"
 import { derivedChain, observedChain, ownTime } from "./chain.mjs"
 import { startPlatform } from "./platform.mjs"
@@ -30,13 +33,36 @@ const arg = (name, fallback) => {
 }
 const RUNS = arg("--runs", 7)
 const PROCESS_RUNS = arg("--process-runs", 5)
+/** Fresh processes per start-up command (each a tenth of a second or so). */
+const STARTUP_RUNS = arg("--startup-runs", 15)
 const FULL_BASELINE_RUNS = 3
 /** Library runs before the timed ones, so that "a warm process" is one. */
 const WARM_UP_RUNS = 3
 const LATENCIES = [50, 150]
-const GOALS = { boundRatio: 1.3, speedup: 3, speedupAtLatency: 150 }
+const GOALS = {
+  /** The library in a warm process, at every latency. */
+  boundRatio: 1.3,
+  /** The report binary, a fresh process per audit, by latency. */
+  reportBinaryBoundRatio: { 50: 1.3, 150: 1.15 },
+  speedup: 3,
+  speedupAtLatency: 150,
+  /** Each app's `--version` against `node -e 0`. */
+  startupRatio: 1.5,
+  /** A full audit by the report binary, peak RSS. */
+  peakRssMb: 90,
+  /** Each app installed globally from its packed tarball. */
+  installedMb: 10
+}
+/** Node 22.1+ has the module compile cache (the apps turn it on); older versions have no such lever. */
+const hasCompileCache = typeof nodeModule.enableCompileCache === "function"
+const noCompileCache = `n/a (Node ${process.versions.node.split(".")[0]})`
 
-for (const f of ["packages/simulator/dist/index.js", "packages/core/dist/index.js", "apps/report/dist/bin.js"]) {
+for (const f of [
+  "packages/simulator/dist/index.js",
+  "packages/core/dist/index.js",
+  "apps/report/dist/bin.js",
+  "apps/tui/dist/bin.js"
+]) {
   if (!existsSync(at(f))) {
     process.stderr.write(`bench: ${f} is missing: run pnpm bench (it builds first) or pnpm build\n`)
     process.exit(2)
@@ -44,6 +70,7 @@ for (const f of ["packages/simulator/dist/index.js", "packages/core/dist/index.j
 }
 const core = await import(new URL("packages/core/dist/index.js", root).href)
 const reportBin = at("apps/report/dist/bin.js")
+const tuiBin = at("apps/tui/dist/bin.js")
 const timeBin = existsSync("/usr/bin/time") ? "/usr/bin/time" : null
 
 const median = (xs) => {
@@ -128,6 +155,15 @@ const measureProcess = (command, args, env) =>
       const exit = timeBin ? Number(/Exit status: (\d+)/.exec(stderr)?.[1] ?? code) : code
       resolve({ wallMs, rssMb: rssKb / 1024, exit, stdout })
     })
+  })
+
+/** Wall time alone, spawn to exit, with nothing between (no /usr/bin/time): the start-up figures. */
+const measureWall = (command, args, env) =>
+  new Promise((resolve, reject) => {
+    const started = performance.now()
+    const child = spawn(command, args, { env, stdio: ["ignore", "ignore", "ignore"] })
+    child.on("error", reject)
+    child.on("close", (code) => resolve({ wallMs: performance.now() - started, exit: code }))
   })
 
 // ---------------------------------------------------------------------------------------------------
@@ -243,11 +279,11 @@ for (const latencyMs of LATENCIES) {
         medianProcessMs: round(median(cli.map((c) => c.processMs)), 1),
         auditRunsMs: cli.map((c) => c.auditMs),
         ratio: round(cliAuditMs / boundMs, 2),
-        within: cliAuditMs <= GOALS.boundRatio * boundMs,
+        within: cliAuditMs <= GOALS.reportBinaryBoundRatio[latencyMs] * boundMs,
         exits: [...new Set(cli.map((c) => c.exit))],
         ownTimeMs: medianOwn(cli.map((c) => c.own))
       },
-      goal: GOALS.boundRatio
+      goal: { library: GOALS.boundRatio, reportBinary: GOALS.reportBinaryBoundRatio[latencyMs] }
     })
     baselines.push({
       latencyMs,
@@ -275,27 +311,92 @@ for (const latencyMs of LATENCIES) {
 }
 
 log("start-up: zero-latency simulator")
-const startup = {}
+/**
+ * Start-up: each command in fresh processes, the commands interleaved run by run (a shift in the
+ * machine's load falls on all of them alike), after one untimed round (the files in the page cache, the
+ * compile cache written where Node has one). That round runs under /usr/bin/time and gives the peak
+ * RSS; the timed runs spawn the command alone. Where Node has a compile cache, every command runs
+ * again with it turned off (NODE_DISABLE_COMPILE_CACHE=1), interleaved with the rest.
+ */
+const startup = { runs: STARTUP_RUNS, compileCache: hasCompileCache, commands: {} }
+let fullAudit
 {
   const sim = await startPlatform(0)
   try {
     const env = auditEnv(sim.platforms.acme)
-    const measure = async (name, command, args) => {
-      const runs = []
-      for (let i = 0; i < PROCESS_RUNS; i++) runs.push(await measureProcess(command, args, env))
-      startup[name] = {
-        medianMs: round(median(runs.map((r) => r.wallMs))),
-        peakRssMb: round(Math.max(...runs.map((r) => r.rssMb)), 1),
-        exits: [...new Set(runs.map((r) => r.exit))]
-      }
-      log(`  ${name}: ${startup[name].medianMs} ms, ${startup[name].peakRssMb} MB`)
+    const offEnv = { ...env, NODE_DISABLE_COMPILE_CACHE: "1" }
+    const commands = [
+      ["node -e 0", ["-e", "0"]],
+      ["arlo-ready-report --version", [reportBin, "--version"]],
+      ["arlo-ready --version", [tuiBin, "--version"]],
+      ["arlo-ready-report --help", [reportBin, "--help"]],
+      ["arlo-ready --help", [tuiBin, "--help"]]
+    ]
+    const variants = hasCompileCache
+      ? [
+          ["on", env],
+          ["off", offEnv]
+        ]
+      : [["on", env]]
+    const walls = {}
+    for (const [name, args] of commands) {
+      const r = await measureProcess(process.execPath, args, env)
+      startup.commands[name] = { peakRssMb: round(r.rssMb, 1), exits: [r.exit] }
+      for (const [v] of variants) walls[`${name}|${v}`] = []
     }
-    await measure("node -e ''", process.execPath, ["-e", ""])
-    await measure("arlo-ready-report --version", process.execPath, [reportBin, "--version"])
-    await measure("arlo-ready-report (full audit)", process.execPath, [reportBin, "--format", "json"])
+    for (let i = 0; i < STARTUP_RUNS; i++) {
+      for (const [v, e] of variants) {
+        for (const [name, args] of commands) walls[`${name}|${v}`].push(await measureWall(process.execPath, args, e))
+      }
+    }
+    const floor = (v) => median(walls[`node -e 0|${v}`].map((r) => r.wallMs))
+    for (const [name] of commands) {
+      const c = startup.commands[name]
+      for (const [v] of variants) {
+        const runs = walls[`${name}|${v}`]
+        const ms = median(runs.map((r) => r.wallMs))
+        c[v === "on" ? "medianMs" : "compileCacheOffMedianMs"] = round(ms, 1)
+        c[v === "on" ? "ratio" : "compileCacheOffRatio"] = round(ms / floor(v), 2)
+        c.exits = [...new Set([...c.exits, ...runs.map((r) => r.exit)])]
+      }
+      log(
+        `  ${name}: ${c.medianMs} ms (${c.ratio}x), compile cache off ${hasCompileCache ? `${c.compileCacheOffMedianMs} ms (${c.compileCacheOffRatio}x)` : noCompileCache}, ${c.peakRssMb} MB`
+      )
+    }
+
+    const runs = []
+    for (let i = 0; i < PROCESS_RUNS; i++) {
+      runs.push(await measureProcess(process.execPath, [reportBin, "--format", "json"], env))
+    }
+    fullAudit = {
+      medianMs: round(median(runs.map((r) => r.wallMs))),
+      peakRssMb: round(Math.max(...runs.map((r) => r.rssMb)), 1),
+      medianRssMb: round(median(runs.map((r) => r.rssMb)), 1),
+      exits: [...new Set(runs.map((r) => r.exit))]
+    }
+    log(`  arlo-ready-report (full audit): ${fullAudit.medianMs} ms, peak RSS ${fullAudit.peakRssMb} MB`)
   } finally {
     await sim.close()
   }
+}
+
+log("installed sizes: pnpm pack, then npm install --global into an empty prefix")
+const installed = {}
+for (const [name, dir] of [
+  ["arlo-ready-report", "apps/report"],
+  ["arlo-ready", "apps/tui"]
+]) {
+  const r = await packInstall(at(dir), { mode: "global" })
+  try {
+    installed[name] = {
+      installedBytes: r.installedBytes,
+      installedMb: round(r.installedBytes / 1024 ** 2, 2),
+      tarballMb: round(r.tarballBytes / 1024 ** 2, 2)
+    }
+  } finally {
+    r.cleanup()
+  }
+  log(`  ${name}: ${installed[name].installedMb} MB installed (tarball ${installed[name].tarballMb} MB)`)
 }
 machine.loadAverageAtEnd = os.loadavg().map((x) => round(x, 2))
 
@@ -310,7 +411,7 @@ const goals = [
     result: verdict(a.library.within)
   })),
   ...audits.map((a) => ({
-    goal: `audit within ${GOALS.boundRatio}x of the critical-path bound at ${a.latencyMs} ms (report binary, cold)`,
+    goal: `audit within ${a.goal.reportBinary}x of the critical-path bound at ${a.latencyMs} ms (report binary, cold)`,
     figure: `${round(a.reportBinary.medianAuditMs / a.boundMs, 3)}x (${a.reportBinary.medianAuditMs} ms vs ${a.boundMs} ms)`,
     result: verdict(a.reportBinary.within)
   })),
@@ -319,6 +420,25 @@ const goals = [
     figure: `${at150.speedup}x (at most ${at150.maxSpeedupSameRequests}x possible with the same ${at150.same.requests} requests)`,
     result: verdict(at150.speedupMet)
   },
+  ...["arlo-ready-report --version", "arlo-ready --version"].map((name) => {
+    const c = startup.commands[name]
+    const floor = startup.commands["node -e 0"]
+    return {
+      goal: `\`${name}\` within ${GOALS.startupRatio}x of \`node -e 0\` (start to exit, fresh processes)`,
+      figure: `${c.ratio}x (${c.medianMs} ms vs ${floor.medianMs} ms)`,
+      result: verdict(c.ratio <= GOALS.startupRatio)
+    }
+  }),
+  {
+    goal: `peak RSS of a full audit by the report binary under ${GOALS.peakRssMb} MB`,
+    figure: `${fullAudit.peakRssMb} MB (highest of ${PROCESS_RUNS} runs; median ${fullAudit.medianRssMb} MB)`,
+    result: verdict(fullAudit.peakRssMb < GOALS.peakRssMb)
+  },
+  ...Object.entries(installed).map(([name, x]) => ({
+    goal: `${name} installed (npm install --global of its tarball) under ${GOALS.installedMb} MB`,
+    figure: `${x.installedMb} MB (tarball ${x.tarballMb} MB)`,
+    result: verdict(x.installedMb < GOALS.installedMb)
+  })),
   {
     goal: "requests per audit within the budget",
     figure: `${requests.perAudit} of ${requests.budget}`,
@@ -339,6 +459,7 @@ const results = {
     runs: RUNS,
     warmUpRuns: WARM_UP_RUNS,
     processRuns: PROCESS_RUNS,
+    startupRuns: STARTUP_RUNS,
     simulator: "its own process (bench/platform.mjs)",
     fullBaselineRuns: FULL_BASELINE_RUNS,
     latenciesMs: LATENCIES
@@ -347,6 +468,8 @@ const results = {
   audits,
   baselines,
   startup,
+  fullAudit,
+  installed,
   requests
 }
 
@@ -371,11 +494,22 @@ const table = [
     return `| ${a.latencyMs} ms | ${f(a.library.ownTimeMs)} | ${f(a.reportBinary.ownTimeMs)} |`
   }),
   "",
-  `Process start to exit (median of ${PROCESS_RUNS}; peak RSS is the highest of the runs), zero-latency simulator:`,
+  `Start-up: process start to exit, median of ${STARTUP_RUNS} fresh processes per command, the commands interleaved; the ratio is to \`node -e 0\`; peak RSS from one untimed run before them (/usr/bin/time). The apps turn Node's compile cache on where Node has it (22.1+); the last columns run them with it off (\`NODE_DISABLE_COMPILE_CACHE=1\`).`,
   "",
-  "| command | wall time | peak RSS |",
-  "| --- | ---: | ---: |",
-  ...Object.entries(startup).map(([name, s]) => `| \`${name}\` | ${s.medianMs} ms | ${s.peakRssMb} MB |`),
+  "| command | wall time | ratio | compile cache off | ratio | peak RSS |",
+  "| --- | ---: | ---: | ---: | ---: | ---: |",
+  ...Object.entries(startup.commands).map(
+    ([name, c]) =>
+      `| \`${name}\` | ${c.medianMs} ms | ${c.ratio}x | ${hasCompileCache ? `${c.compileCacheOffMedianMs} ms` : noCompileCache} | ${hasCompileCache ? `${c.compileCacheOffRatio}x` : noCompileCache} | ${c.peakRssMb} MB |`
+  ),
+  "",
+  `A full audit by the report binary (\`--format json\`, zero-latency simulator), ${PROCESS_RUNS} fresh processes: ${fullAudit.medianMs} ms start to exit (median), peak RSS ${fullAudit.peakRssMb} MB (the highest; median ${fullAudit.medianRssMb} MB).`,
+  "",
+  `Installed size (\`pnpm pack\`, then \`npm install --global\` of the tarball into an empty prefix; MB of 1024² bytes): ${Object.entries(
+    installed
+  )
+    .map(([name, x]) => `${name} ${x.installedMb} MB (tarball ${x.tarballMb} MB)`)
+    .join(", ")}.`,
   "",
   `Requests per audit: ${requests.perAudit} (journalled by the simulator: ${requests.journalled}) of a budget of ${requests.budget}; peak in flight ${requests.peakInFlight} (cap ${requests.concurrencyCap}).`,
   "",

@@ -4,6 +4,8 @@
  * unknown flag (with the nearest known one), a value missing, a flag given twice, a stray argument.
  * A leaf module (no Effect, no engine), so `--help` answers without loading the audit.
  */
+import { nearest } from "@arlo-ready/core/suggest"
+import { oneLine } from "./internal/text.js"
 import { stdoutFailureLine } from "./Stdout.js"
 
 /** How a flag takes its value. */
@@ -57,41 +59,16 @@ export type ParsedArgs =
   | { readonly _tag: "run"; readonly values: ArgValues }
   | { readonly _tag: "error"; readonly message: string }
 
-/** The edit distance of two short words (flag names, check ids): linear space, early exit. */
-export const distance = (a: string, b: string): number => {
-  if (a === b) return 0
-  let prev = Array.from({ length: b.length + 1 }, (_, i) => i)
-  for (let i = 1; i <= a.length; i++) {
-    const row = [i]
-    for (let j = 1; j <= b.length; j++) {
-      row[j] = Math.min(prev[j]! + 1, row[j - 1]! + 1, prev[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1))
-    }
-    prev = row
-  }
-  return prev[b.length]!
-}
-
 /**
- * The nearest candidate to a mistyped word, when it is near enough to be what was meant (at most 2
- * edits, and fewer than a third of the word); a candidate the word is a prefix of counts too.
+ * The nearest candidate to a mistyped word, when it is near enough to be what was meant (the core's
+ * rule: a couple of edits, case ignored), or the one candidate the word begins.
  */
 export const didYouMean = (word: string, candidates: ReadonlyArray<string>): string | undefined => {
   if (word.length > 64) return undefined
-  let best: string | undefined
-  let bestDistance = Number.POSITIVE_INFINITY
-  for (const c of candidates) {
-    const d = distance(word, c)
-    if (d < bestDistance) {
-      best = c
-      bestDistance = d
-    }
-  }
-  if (best !== undefined && bestDistance <= Math.min(2, Math.max(1, Math.floor(word.length / 3)))) return best
-  if (word.length >= 3) {
-    const prefixed = candidates.filter((c) => c.startsWith(word))
-    if (prefixed.length === 1) return prefixed[0]
-  }
-  return undefined
+  const near = nearest(word, candidates)
+  if (near !== undefined || word.length < 3) return near
+  const prefixed = candidates.filter((c) => c.startsWith(word))
+  return prefixed.length === 1 ? prefixed[0] : undefined
 }
 
 /** Shown after a parse error. */
@@ -99,7 +76,7 @@ const helpHint = "Run with --help for usage."
 
 /** How a user-typed word is quoted in a message: short, on one line, no control characters. */
 const shown = (text: string): string => {
-  const clean = text.replace(/[\u0000-\u001f\u007f-\u009f\u200e\u200f\u202a-\u202e\u2066-\u2069]/g, "?")
+  const clean = oneLine(text)
   return clean.length > 40 ? `${clean.slice(0, 40)}…` : clean
 }
 

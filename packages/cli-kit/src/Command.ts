@@ -5,6 +5,7 @@
 import { Effect, Option, Redacted } from "effect"
 import { type ArgValues, type FlagSpec, parseArgs } from "./Args.js"
 import type { SharedFlags } from "./Flags.js"
+import { oneLine } from "./internal/text.js"
 import { UsageError } from "./UsageError.js"
 
 /** What a command needs to read its command line. */
@@ -89,6 +90,6 @@ export const sharedFrom = (values: ArgValues): SharedFlags => ({
  * ARLO_READY_INVOKED_AS (`pnpm report`); an installed bin is on PATH under its own name.
  */
 export const invokedAs = (bin: string, env: Readonly<Record<string, string | undefined>> = process.env): string => {
-  const given = (env.ARLO_READY_INVOKED_AS ?? "").replace(/[\u0000-\u001f\u007f-\u009f]/g, "").trim()
+  const given = oneLine(env.ARLO_READY_INVOKED_AS ?? "")
   return given !== "" && given.length <= 80 ? given : bin
 }

@@ -20,7 +20,7 @@ import {
   resolveConfig,
   runAudit
 } from "../src/index.js"
-import { editDistance, nearest } from "../src/internal/suggest.js"
+import { editDistance, nearest } from "../src/suggest.js"
 import { optionsFor, type Sim } from "./helpers.js"
 
 let sim: Sim

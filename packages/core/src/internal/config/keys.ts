@@ -5,8 +5,8 @@
  */
 import { Either } from "effect"
 import type { ConfigInput, CredentialName, ResolveConfigInput } from "../../Config.js"
+import { nearest } from "../../suggest.js"
 import { echo } from "../echo.js"
-import { nearest } from "../suggest.js"
 import { ConfigError } from "./input.js"
 
 /** The names of a record type, listed once (the compiler checks the list is complete). */

@@ -1,4 +1,4 @@
-/** The nearest known name to a misspelt one, by edit distance: for "did you mean …?" hints. */
+/** The nearest known name to a misspelt one, by edit distance: for "did you mean …?" hints (the core's option names, the apps' flags and check ids). A leaf: it imports nothing. */
 
 /**
  * The Levenshtein distance between `a` and `b` (insertions, deletions and substitutions each cost 1),
