@@ -542,3 +542,6 @@ for (const a of audits) {
     process.stdout.write(`\nWARNING: at ${a.latencyMs} ms the derived chain varied or missed requests\n`)
   }
 }
+for (const [name, c] of [...Object.entries(startup.commands), ["arlo-ready-report (full audit)", fullAudit]]) {
+  if (!c.exits.every((e) => e === 0)) process.stdout.write(`\nWARNING: \`${name}\` exited ${c.exits.join(", ")}\n`)
+}
