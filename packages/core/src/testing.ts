@@ -14,6 +14,7 @@ import {
   summaryOf,
   verdictOf
 } from "./index.js"
+import { toolName, version } from "./internal/version.js"
 
 /** A result for a check: its id, group, title and docs from the catalogue, nothing wrong, then `patch`. */
 export const checkResult = (id: CheckId, status: CheckStatus, patch: Partial<CheckResult> = {}): CheckResult => {
@@ -46,7 +47,7 @@ export const reportOf = (checks: ReadonlyArray<CheckResult>, patch: ReportPatch 
   return {
     $schema: schemaUrl,
     schemaVersion,
-    tool: { name: "arlo-ready", version: "0.0.0" },
+    tool: { name: toolName, version },
     target: { baseUrl: "https://acme.arlo.co", platform: "acme", authMethods: ["basic"], credentials: [] },
     startedAt: "2025-01-01T00:00:00.000Z",
     durationMs: 0,

@@ -2,4 +2,4 @@
 /** The package's name. */
 export const packageName = "@arlo-ready/core"
 /** The package's version. */
-export const packageVersion = "0.0.0"
+export const packageVersion = "0.1.0"
