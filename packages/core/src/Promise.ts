@@ -10,13 +10,14 @@ import { type CheckId, isCheckId } from "./Catalogue.js"
 import {
   type AuditConfig,
   ConfigError,
+  type ConfigInput,
   type CredentialName,
   type CredentialSourceName,
   type ExpectAccess,
   fromOptions,
   type MfaSetting
 } from "./Config.js"
-import { checkKeys, credentialKeys, keySet } from "./internal/config/keys.js"
+import { checkKeys, configInputKeys, credentialKeys, keySet } from "./internal/config/keys.js"
 import { echo } from "./internal/echo.js"
 import type { AuditEvent, CheckResult, Report } from "./Report.js"
 
@@ -64,32 +65,11 @@ export interface AuditOptions {
   readonly recheck?: ((id: CheckId) => string) | undefined
 }
 
-const auditOptionKeys = keySet<keyof AuditOptions>({
-  platform: true,
-  baseUrl: true,
-  username: true,
-  password: true,
-  clientId: true,
-  clientSecret: true,
-  redirectUri: true,
-  scopes: true,
-  accessToken: true,
-  refreshToken: true,
-  allowRefresh: true,
-  mfaSetting: true,
-  expectAccess: true,
-  timeoutMs: true,
-  deadlineMs: true,
-  concurrency: true,
-  maxRequests: true,
-  retries: true,
-  only: true,
-  skip: true,
-  assume: true,
-  signal: true,
-  credentialSources: true,
-  recheck: true
-})
+/** The config's options, and the three only the Promise API takes. */
+const auditOptionKeys: ReadonlySet<string> = new Set([
+  ...configInputKeys,
+  ...keySet<Exclude<keyof AuditOptions, keyof ConfigInput>>({ signal: true, credentialSources: true, recheck: true })
+])
 
 /**
  * Validates options into a config; throws the `ConfigError` (one line saying what to fix). A key it does
