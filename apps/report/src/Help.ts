@@ -1,5 +1,6 @@
 /** The help of `arlo-ready-report`, drawn from its flag table, with examples, the checks and exit codes. */
 import { type HelpDoc, renderHelp } from "@arlo-ready/cli-kit/Args"
+import { checksSection, exitCodesSection } from "@arlo-ready/cli-kit/Flags"
 import { catalogue } from "@arlo-ready/core"
 import { allFlags } from "./Flags.js"
 import { binName, version } from "./internal/version.js"
@@ -23,23 +24,7 @@ export const helpDoc = (): HelpDoc => ({
     [`${binName} --platform acme --only oauth.token`, "Re-check one check (the checks it needs run too)"],
     [`${binName} --list-checks --format text`, "List the checks and their prerequisites"]
   ],
-  sections: [
-    {
-      heading: "Checks (ids for --only, --skip, --assume; a group name such as oauth means all of it)",
-      rows: catalogue.map((d) => [d.id, d.title])
-    },
-    {
-      heading: "Exit codes",
-      rows: [
-        ["0", "ready (or ready with warnings, unless --fail-on warn)"],
-        ["1", "not ready"],
-        ["2", "usage error"],
-        ["3", "incomplete: a check that decides the verdict did not run"],
-        ["4", "the report could not be written in full"],
-        ["130", "interrupted"]
-      ]
-    }
-  ]
+  sections: [checksSection(catalogue), exitCodesSection()]
 })
 
 /** The help text. */

@@ -4,6 +4,7 @@
  */
 import { existsSync, readdirSync, readFileSync } from "node:fs"
 import { type HelpDoc, renderHelp } from "@arlo-ready/cli-kit/Args"
+import { checksSection, exitCodesSection } from "@arlo-ready/cli-kit/Flags"
 import { catalogue } from "@arlo-ready/core"
 import { allFlags } from "./Flags.js"
 import { binName, version } from "./internal/version.js"
@@ -67,21 +68,8 @@ export const helpDoc = (): HelpDoc => ({
       rows: demoIdentities()
     },
     { heading: "Demo scenarios (--demo NAME)", rows: [["", scenarioNames().join(", ")]] },
-    {
-      heading: "Checks (ids for --only, --skip, --assume; a group name such as oauth means all of it)",
-      rows: catalogue.map((d) => [d.id, d.title])
-    },
-    {
-      heading: "Exit codes",
-      rows: [
-        ["0", "ready (or ready with warnings, unless --fail-on warn); quitting the demo"],
-        ["1", "not ready"],
-        ["2", "usage error"],
-        ["3", "incomplete: a check that decides the verdict did not run"],
-        ["4", "the report could not be written in full"],
-        ["130", "interrupted"]
-      ]
-    }
+    checksSection(catalogue),
+    exitCodesSection("; quitting the demo")
   ]
 })
 

@@ -225,3 +225,22 @@ export interface SharedFlags {
   readonly skip: ReadonlyArray<string>
   readonly assume: ReadonlyArray<string>
 }
+
+/** The help's section of exit codes, the same for both apps; `ready` may say more (the TUI's demo). */
+export const exitCodesSection = (readyAlso = "") => ({
+  heading: "Exit codes",
+  rows: [
+    ["0", `ready (or ready with warnings, unless --fail-on warn)${readyAlso}`],
+    ["1", "not ready"],
+    ["2", "usage error"],
+    ["3", "incomplete: a check that decides the verdict did not run"],
+    ["4", "the report could not be written in full"],
+    ["130", "interrupted"]
+  ] as const
+})
+
+/** The help's section of check ids for --only, --skip and --assume, from the core's catalogue. */
+export const checksSection = (checks: ReadonlyArray<{ readonly id: string; readonly title: string }>) => ({
+  heading: "Checks (ids for --only, --skip, --assume; a group name such as oauth means all of it)",
+  rows: checks.map((d) => [d.id, d.title] as const)
+})
