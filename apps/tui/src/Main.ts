@@ -47,12 +47,15 @@ const demoFlags = (flags: TuiFlags, spec: TargetSpec): SharedFlags => {
     username: some(i.username),
     password: secret(i.password),
     passwordStdin: false,
+    passwordCommand: Option.none(),
     clientId: some(i.clientId),
     clientSecret: secret(i.clientSecret),
     clientSecretStdin: false,
+    clientSecretCommand: Option.none(),
     redirectUri: some(i.redirectUri),
     scopes: some(typeof i.scopes === "string" ? i.scopes : i.scopes?.join(" ")),
     accessToken: Option.none(),
+    accessTokenCommand: Option.none(),
     auth: Option.none(),
     mfaSetting: Option.orElse(flags.mfaSetting, () => some(i.mfaSetting))
   }

@@ -20,7 +20,7 @@ export type FlagKind =
   | "list"
 
 /** The sections of the help, in the order they are shown. */
-export const flagGroups = ["target", "credentials", "oauth", "selection", "run", "output"] as const
+export const flagGroups = ["target", "credentials", "oauth", "selection", "run", "network", "output"] as const
 export type FlagGroup = (typeof flagGroups)[number]
 
 const groupHeadings: Record<FlagGroup, string> = {
@@ -29,6 +29,7 @@ const groupHeadings: Record<FlagGroup, string> = {
   oauth: "OAuth 2",
   selection: "Selection",
   run: "Audit",
+  network: "Network and environment",
   output: "Output"
 }
 

@@ -54,6 +54,16 @@ export const sharedFlags: ReadonlyArray<FlagSpec> = [
     description: "Read the Basic auth password from the first line of stdin."
   },
   {
+    key: "passwordCommand",
+    name: "password-command",
+    kind: "value",
+    group: "credentials",
+    value: "COMMAND",
+    env: "ARLO_PASSWORD_COMMAND",
+    description:
+      "Run COMMAND (split into words, no shell) and take its trimmed stdout as the password, e.g. op read op://vault/arlo/password. ARLO_PASSWORD_FILE names a file instead."
+  },
+  {
     key: "clientId",
     name: "client-id",
     kind: "value",
@@ -77,6 +87,16 @@ export const sharedFlags: ReadonlyArray<FlagSpec> = [
     kind: "switch",
     group: "oauth",
     description: "Read the OAuth 2 client secret from stdin (the line after the password when both are read)."
+  },
+  {
+    key: "clientSecretCommand",
+    name: "client-secret-command",
+    kind: "value",
+    group: "oauth",
+    value: "COMMAND",
+    env: "ARLO_CLIENT_SECRET_COMMAND",
+    description:
+      "Run COMMAND (no shell) and take its trimmed stdout as the client secret. ARLO_CLIENT_SECRET_FILE names a file instead."
   },
   {
     key: "redirectUri",
@@ -104,6 +124,16 @@ export const sharedFlags: ReadonlyArray<FlagSpec> = [
     value: "TOKEN",
     env: "ARLO_ACCESS_TOKEN",
     description: "An existing OAuth 2 access token to test. Visible in the process list: prefer the variable."
+  },
+  {
+    key: "accessTokenCommand",
+    name: "access-token-command",
+    kind: "value",
+    group: "oauth",
+    value: "COMMAND",
+    env: "ARLO_ACCESS_TOKEN_COMMAND",
+    description:
+      "Run COMMAND (no shell) and take its trimmed stdout as the access token. ARLO_ACCESS_TOKEN_FILE names a file instead."
   },
   {
     key: "auth",
@@ -188,6 +218,33 @@ export const sharedFlags: ReadonlyArray<FlagSpec> = [
     group: "run",
     value: "N",
     description: "At most N requests in all."
+  },
+  {
+    key: "proxy",
+    name: "proxy",
+    kind: "value",
+    group: "network",
+    value: "URL",
+    description:
+      "Send every request through this HTTP(S) proxy, NO_PROXY ignored (default: https_proxy, HTTPS_PROXY, http_proxy, HTTP_PROXY with NO_PROXY, lowercase first)."
+  },
+  {
+    key: "caFile",
+    name: "ca-file",
+    kind: "value",
+    group: "network",
+    value: "PATH",
+    env: "ARLO_CA_FILE",
+    description:
+      "Trust the CA certificates in this PEM file besides the system's (a TLS-inspecting proxy, a private CA). NODE_EXTRA_CA_CERTS works too."
+  },
+  {
+    key: "envFile",
+    name: "env-file",
+    kind: "value",
+    group: "network",
+    value: "PATH",
+    description: "Load variables from a dotenv file (Node's parser); a variable already in the environment wins."
   }
 ]
 
@@ -208,12 +265,15 @@ export interface SharedFlags {
   readonly username: Option.Option<string>
   readonly password: Option.Option<Redacted.Redacted>
   readonly passwordStdin: boolean
+  readonly passwordCommand: Option.Option<string>
   readonly clientId: Option.Option<string>
   readonly clientSecret: Option.Option<Redacted.Redacted>
   readonly clientSecretStdin: boolean
+  readonly clientSecretCommand: Option.Option<string>
   readonly redirectUri: Option.Option<string>
   readonly scopes: Option.Option<string>
   readonly accessToken: Option.Option<Redacted.Redacted>
+  readonly accessTokenCommand: Option.Option<string>
   readonly auth: Option.Option<string>
   readonly mfaSetting: Option.Option<string>
   readonly expectAccess: Option.Option<string>
@@ -221,6 +281,9 @@ export interface SharedFlags {
   readonly deadline: Option.Option<string>
   readonly concurrency: Option.Option<string>
   readonly maxRequests: Option.Option<string>
+  readonly proxy: Option.Option<string>
+  readonly caFile: Option.Option<string>
+  readonly envFile: Option.Option<string>
   readonly only: ReadonlyArray<string>
   readonly skip: ReadonlyArray<string>
   readonly assume: ReadonlyArray<string>

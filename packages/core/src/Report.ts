@@ -104,7 +104,21 @@ export const CheckResult = Schema.Struct({
 }).annotations({ identifier: "CheckResult" })
 export type CheckResult = typeof CheckResult.Type
 
-export const CredentialSource = Schema.Literal("env", "flag", "stdin", "prompt", "option", "file")
+/**
+ * Where a credential came from: an `ARLO_*` variable (`env`), one loaded from a dotenv file (`env-file`),
+ * a file named by an `ARLO_*_FILE` variable (`file`), a program's output (`command`), a flag, stdin, a
+ * prompt, or a library option.
+ */
+export const CredentialSource = Schema.Literal(
+  "env",
+  "flag",
+  "stdin",
+  "prompt",
+  "option",
+  "file",
+  "command",
+  "env-file"
+)
 
 export const CredentialInfo = Schema.Struct({
   /** Which credential: username, password, clientId, clientSecret, accessToken, refreshToken. */
@@ -123,6 +137,36 @@ export const Target = Schema.Struct({
   credentials: Schema.Array(CredentialInfo)
 }).annotations({ identifier: "Target" })
 export type Target = typeof Target.Type
+
+/** One step of the network doctor: what was tried to reach the platform, and what came of it. */
+export const NetworkStep = Schema.Struct({
+  step: Schema.Literal("proxy", "dns", "tcp", "tls"),
+  ok: Schema.Boolean,
+  /** One line, secret-free: the addresses, the certificate's subject, issuer and dates, the error code. */
+  detail: Schema.String,
+  durationMs: Schema.Number
+})
+export type NetworkStep = typeof NetworkStep.Type
+
+/** How the requests reached the platform (set by the apps, which own the network). */
+export const Network = Schema.Struct({
+  /** The proxy every request went through, or null for direct connections. Never its credentials. */
+  proxy: Schema.NullOr(
+    Schema.Struct({
+      /** scheme://host:port */
+      url: Schema.String,
+      /** `--proxy`, or the variable it was read from (`HTTPS_PROXY`, `https_proxy`, …). */
+      from: Schema.String
+    })
+  ),
+  /** The NO_PROXY entry that sent the target past a configured proxy, when one did. */
+  noProxyMatch: Schema.NullOr(Schema.String),
+  /** Extra CA certificates trusted besides the system's: `--ca-file` / `ARLO_CA_FILE`, `NODE_EXTRA_CA_CERTS`. */
+  extraCa: Schema.Array(Schema.Struct({ from: Schema.String, path: Schema.String })),
+  /** When the platform could not be reached: the doctor's steps, so a network fault can be told from Arlo's. */
+  doctor: Schema.optional(Schema.Array(NetworkStep))
+}).annotations({ identifier: "Network" })
+export type Network = typeof Network.Type
 
 export const Summary = Schema.Struct({
   pass: Schema.Number,
@@ -161,7 +205,9 @@ export const Report = Schema.Struct({
     budget: Schema.Number,
     retries: Schema.Number,
     peakInFlight: Schema.Number
-  })
+  }),
+  /** How the requests reached the platform: proxy, extra CAs, and the network doctor's findings. */
+  network: Schema.optional(Network)
 }).annotations({ identifier: "Report", title: "arlo-ready audit report" })
 export type Report = typeof Report.Type
 
