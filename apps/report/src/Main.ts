@@ -98,7 +98,7 @@ export const program = (flags: ReportFlags) =>
           const text = format === "text" ? printer.event(event) : ""
           if (text !== "") process.stdout.write(text)
         }
-        const report = yield* runAudit(resolved.config, cli.signal, onEvent)
+        const report = yield* runAudit(resolved.config, resolved.network, cli.signal, onEvent)
 
         if (format === "text") {
           yield* out(printer.closing(report))

@@ -34,7 +34,7 @@ export const interactive = (audits: ReadonlyArray<Audit>, options: InteractiveOp
         const audit = audits[spec.target]
         if (!audit) return () => {}
         const fiber = runFork(
-          runEvents(audit.config, { ids: spec.ids, previous: spec.previous, prior: spec.prior }).pipe(
+          runEvents(audit, { ids: spec.ids, previous: spec.previous, prior: spec.prior }).pipe(
             Stream.runForEach((event) => Effect.sync(() => handlers.event(event))),
             Effect.catchAllDefect((defect) =>
               Effect.sync(() =>

@@ -78,7 +78,7 @@ const demoAudits = (flags: TuiFlags, scenario: string) =>
     }
     return yield* Effect.forEach(demo.targets, (spec) =>
       resolveAudit(demoFlags(flags, spec), { env: {} }).pipe(
-        Effect.map((r): Audit => ({ label: spec.label, config: withSources(r.config, "file") }))
+        Effect.map((r): Audit => ({ label: spec.label, config: withSources(r.config, "file"), network: r.network }))
       )
     )
   })
@@ -133,7 +133,7 @@ export const program = (flags: TuiFlags) =>
           (asked.prompted.has("clientSecret") && w.startsWith("--client-secret "))
         for (const warning of resolved.warnings) if (!typed(warning)) yield* cli.warn(warning)
         const config = withPromptSources(resolved.config, asked.prompted)
-        audits = [{ label: labelOf(config), config }]
+        audits = [{ label: labelOf(config), config, network: resolved.network }]
       }
 
       const keyboard = interactive ? yield* openKeyboard : null

@@ -21,7 +21,7 @@ export const plain = (audit: Audit, options: { readonly failOn: FailOn; readonly
       Effect.gen(function* () {
         const printer = textPrinter(options.style)
         let report: Report | null = null
-        yield* runEvents(audit.config, { signal: cli.signal }).pipe(
+        yield* runEvents(audit, { signal: cli.signal }).pipe(
           Stream.runForEach((event) =>
             Effect.sync(() => {
               if (event._tag === "audit_finished") report = event.report

@@ -1,5 +1,13 @@
 /** What a session audits and how it ends: shared by the interactive and the plain front ends. */
-import { AuditHttpClient, ExitCode, exitCodeFor, type FailOn, invokedAs } from "@arlo-ready/cli-kit"
+import {
+  auditHttpClient,
+  ExitCode,
+  exitCodeFor,
+  type FailOn,
+  invokedAs,
+  type NetworkSettings,
+  withNetworkEvents
+} from "@arlo-ready/cli-kit"
 import {
   type AuditConfig,
   type AuditEvent,
@@ -15,6 +23,8 @@ import type { Outcome } from "./App.js"
 export interface Audit {
   readonly label: string
   readonly config: AuditConfig
+  /** How its requests reach the platform. */
+  readonly network: NetworkSettings
 }
 
 /** The command that re-checks one check from a shell (in the app, `r` on its row). */
@@ -22,7 +32,7 @@ export const recheck = (id: CheckId): string => `${invokedAs("arlo-ready")} --on
 
 /** The events of a run: the whole audit, or a re-run of some checks in place keeping the other results. */
 export const runEvents = (
-  config: AuditConfig,
+  { config, network }: Pick<Audit, "config" | "network">,
   options: {
     readonly ids?: ReadonlyArray<CheckId> | null
     readonly previous?: ReadonlyArray<CheckResult>
@@ -30,8 +40,8 @@ export const runEvents = (
     readonly prior?: Report | null
     readonly signal?: AbortSignal
   } = {}
-): Stream.Stream<AuditEvent> =>
-  auditStream(config, {
+): Stream.Stream<AuditEvent> => {
+  const events = auditStream(config, {
     recheck,
     ...(options.signal ? { signal: options.signal } : {}),
     ...(options.ids
@@ -43,7 +53,9 @@ export const runEvents = (
           }
         }
       : {})
-  }).pipe(Stream.provideLayer(AuditHttpClient))
+  })
+  return withNetworkEvents(events, network, config, options.signal).pipe(Stream.provideLayer(auditHttpClient(network)))
+}
 
 /** The exit code of an interactive session, by the report app's contract. */
 export const exitCodeOf = (outcome: Outcome, failOn: FailOn): number => {

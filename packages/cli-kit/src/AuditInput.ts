@@ -7,6 +7,7 @@ import { type AuditConfig, type ConfigError, type ConfigInput, envVars, resolveC
 import { Effect, Either, Option, type Redacted } from "effect"
 import { type SharedFlags, sharedFlags } from "./Flags.js"
 import { parseCheckList, parseChoice, parseCount, parseDuration, parseOptional } from "./FlagValues.js"
+import { type NetworkSettings, resolveNetwork } from "./Network.js"
 import { readStdinSecrets, type StdinSecrets } from "./Stdin.js"
 import { UsageError } from "./UsageError.js"
 
@@ -19,6 +20,8 @@ export interface ResolvedAudit {
   readonly secrets: ReadonlyArray<Redacted.Redacted<string>>
   /** Warnings for stderr (e.g. a secret given as a plain flag). */
   readonly warnings: ReadonlyArray<string>
+  /** How the requests reach the platform: proxy, extra CA certificates. */
+  readonly network: NetworkSettings
 }
 
 /** Where `resolveAudit` gets what is not in the flags. */
@@ -225,5 +228,7 @@ export const resolveAudit = (
         ...(stdin.clientSecret ? { clientSecret: "stdin" as const } : {})
       }
     }).pipe(Either.mapLeft((e) => new UsageError({ message: configErrorMessage(e, stdinNames) })))
-    return { config, secrets: secretsOf(config), warnings }
+    const network = yield* resolveNetwork(flags, sources.env, new URL(config.baseUrl))
+    const proxySecret = network.proxy?.authorization
+    return { config, secrets: [...secretsOf(config), ...(proxySecret ? [proxySecret] : [])], warnings, network }
   })

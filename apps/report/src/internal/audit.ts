@@ -1,5 +1,8 @@
-/** Runs the core's audit stream over the apps' HTTP client, handing each event to a callback as it comes. */
-import { AuditHttpClient, invokedAs } from "@arlo-ready/cli-kit"
+/**
+ * Runs the core's audit stream over the apps' HTTP client (direct or through the proxy), handing each
+ * event to a callback as it comes; the finished report carries how the requests went (`network`).
+ */
+import { auditHttpClient, invokedAs, type NetworkSettings, withNetworkEvents } from "@arlo-ready/cli-kit"
 import { type AuditConfig, type AuditEvent, auditStream, type CheckId, type Report } from "@arlo-ready/core"
 import { Effect, Stream } from "effect"
 
@@ -12,12 +15,13 @@ export const recheck = (id: CheckId): string => `${invokedAs("arlo-ready-report"
  */
 export const runAudit = (
   config: AuditConfig,
+  network: NetworkSettings,
   signal: AbortSignal,
   onEvent: (event: AuditEvent) => void
 ): Effect.Effect<Report> =>
   Effect.gen(function* () {
     let report: Report | undefined
-    yield* auditStream(config, { signal, recheck }).pipe(
+    yield* withNetworkEvents(auditStream(config, { signal, recheck }), network, config, signal).pipe(
       Stream.runForEach((event) =>
         Effect.sync(() => {
           if (event._tag === "audit_finished") report = event.report
@@ -27,4 +31,4 @@ export const runAudit = (
     )
     if (report === undefined) return yield* Effect.dieMessage("the audit ended without a report")
     return report
-  }).pipe(Effect.provide(AuditHttpClient))
+  }).pipe(Effect.provide(auditHttpClient(network)))
