@@ -16,12 +16,27 @@ export type HttpFailureCode =
   | "rate_limited"
   | "read_only"
 
+/**
+ * What failed in a TLS handshake: the certificate's issuer is not trusted (a private CA, a
+ * TLS-inspecting proxy, a self-signed certificate), it is for another host, it has expired or is not
+ * yet valid, or the server refused or broke off the handshake (a plain-HTTP port, an alert).
+ */
+export type TlsFailureKind =
+  | "unknown_issuer"
+  | "hostname_mismatch"
+  | "expired"
+  | "not_yet_valid"
+  | "handshake_refused"
+  | "other"
+
 /** A request that produced no usable response, with the exchanges it made on the way. */
 export class HttpFailure extends Data.TaggedError("HttpFailure")<{
   readonly code: HttpFailureCode
   /** Secret-free, one line. */
   readonly message: string
   readonly exchanges: ReadonlyArray<Exchange>
+  /** For code `tls`: what failed in the handshake. */
+  readonly tls?: TlsFailureKind
 }> {}
 
 /** Why one attempt got no response, and whether another attempt may get one. */
@@ -29,4 +44,6 @@ export interface AttemptFailure {
   readonly code: HttpFailureCode
   readonly message: string
   readonly retryable: boolean
+  /** For code `tls`: what failed in the handshake. */
+  readonly tls?: TlsFailureKind
 }

@@ -59,7 +59,12 @@ const attempt = (s: Shared, req: ArloRequest, url: string): Effect.Effect<Sent> 
 /** A transport failure: retried when it may pass on another attempt. */
 const failed = (s: Shared, req: ArloRequest, p: Progress, path: string, durationMs: number, f: AttemptFailure) => {
   const record = (note?: "retried") => p.exchanges.push(unanswered(req.method, path, durationMs, f.message, note))
-  const failure = new HttpFailure({ code: f.code, message: f.message, exchanges: p.exchanges })
+  const failure = new HttpFailure({
+    code: f.code,
+    message: f.message,
+    exchanges: p.exchanges,
+    ...(f.tls ? { tls: f.tls } : {})
+  })
   if (!f.retryable) {
     record()
     return Effect.fail(failure)

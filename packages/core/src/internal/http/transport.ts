@@ -8,7 +8,7 @@ import { Chunk, Duration, Effect, Encoding, Redacted, Stream } from "effect"
 import type { ArloRequest } from "../../ArloHttp.js"
 import type { AuditConfig } from "../../Config.js"
 import { toolName, version } from "../version.js"
-import type { AttemptFailure } from "./failure.js"
+import type { AttemptFailure, TlsFailureKind } from "./failure.js"
 
 /** Statuses worth another attempt after a back-off. */
 export const retryableStatus = new Set([500, 502, 503, 504])
@@ -39,7 +39,14 @@ const errorCodes = (e: unknown): Array<string> => {
     const o = x as { code?: unknown; cause?: unknown; errors?: unknown; message?: unknown }
     // Node's and undici's codes only (they are echoed in messages): never free text.
     if (typeof o.code === "string" && /^[A-Z][A-Z0-9_]{0,63}$/.test(o.code)) out.push(o.code)
-    if (typeof o.message === "string" && o.message === "bad port") out.push("BAD_PORT")
+    if (typeof o.message === "string") {
+      if (o.message === "bad port") out.push("BAD_PORT")
+      // Node's words for a connection closed before the TLS handshake ended (its code is ECONNRESET).
+      if (o.message.includes("before secure TLS connection was established")) out.push("TLS_HANDSHAKE_RESET")
+      // node:https reports OpenSSL's reason inside EPROTO's message; undici names it ERR_SSL_<REASON>.
+      const reason = o.code === "EPROTO" ? /SSL routines:[^:]*:([a-z0-9 ]{1,60})/.exec(o.message) : null
+      if (reason?.[1]) out.push(`ERR_SSL_${reason[1].trim().toUpperCase().replace(/ +/g, "_")}`)
+    }
     if (Array.isArray(o.errors)) for (const inner of o.errors) walk(inner, depth + 1)
     walk(o.cause, depth + 1)
   }
@@ -54,7 +61,39 @@ const isTlsCode = (c: string) =>
   c.startsWith("UNABLE_TO_") ||
   c === "DEPTH_ZERO_SELF_SIGNED_CERT" ||
   c === "SELF_SIGNED_CERT_IN_CHAIN" ||
-  c === "HOSTNAME_MISMATCH"
+  c === "HOSTNAME_MISMATCH" ||
+  c === "TLS_HANDSHAKE_RESET"
+
+const unknownIssuer = new Set([
+  "SELF_SIGNED_CERT_IN_CHAIN",
+  "DEPTH_ZERO_SELF_SIGNED_CERT",
+  "UNABLE_TO_GET_ISSUER_CERT_LOCALLY",
+  "UNABLE_TO_GET_ISSUER_CERT",
+  "UNABLE_TO_VERIFY_LEAF_SIGNATURE",
+  "CERT_UNTRUSTED"
+])
+
+/** What went wrong in the handshake, by its first TLS code: the kind and a one-line message. */
+const tlsFailure = (code: string): { readonly tls: TlsFailureKind; readonly message: string } => {
+  if (code === "DEPTH_ZERO_SELF_SIGNED_CERT")
+    return { tls: "unknown_issuer", message: `the certificate is self-signed (${code})` }
+  if (code === "SELF_SIGNED_CERT_IN_CHAIN")
+    return { tls: "unknown_issuer", message: `the certificate chain ends in a CA that is not trusted (${code})` }
+  if (unknownIssuer.has(code))
+    return { tls: "unknown_issuer", message: `the certificate is not signed by a trusted CA (${code})` }
+  if (code === "ERR_TLS_CERT_ALTNAME_INVALID" || code === "HOSTNAME_MISMATCH")
+    return { tls: "hostname_mismatch", message: `the certificate is not for this host name (${code})` }
+  if (code === "CERT_HAS_EXPIRED") return { tls: "expired", message: `the certificate has expired (${code})` }
+  if (code === "CERT_NOT_YET_VALID")
+    return { tls: "not_yet_valid", message: `the certificate is not yet valid (${code})` }
+  if (code === "TLS_HANDSHAKE_RESET")
+    return { tls: "handshake_refused", message: "the server closed the connection during the TLS handshake" }
+  if (code === "ERR_SSL_WRONG_VERSION_NUMBER" || code === "ERR_SSL_PACKET_LENGTH_TOO_LONG")
+    return { tls: "handshake_refused", message: `the server does not answer in TLS on this port (${code})` }
+  if (code.startsWith("ERR_SSL_"))
+    return { tls: "handshake_refused", message: `the server refused the TLS handshake (${code})` }
+  return { tls: "other", message: `the TLS handshake failed (${code})` }
+}
 
 /** Classifies a transport error by the codes in its cause chain. */
 export const classifyTransport = (e: unknown, phase: "connect" | "body"): AttemptFailure => {
@@ -70,8 +109,14 @@ export const classifyTransport = (e: unknown, phase: "connect" | "body"): Attemp
     return { code: "connection_refused", message: "the connection was refused", retryable: false }
   }
   if (has(isTlsCode)) {
-    const code = codes.find((c) => /CERT|TLS|SSL|UNABLE_TO|HOSTNAME/.test(c))
-    return { code: "tls", message: `the TLS handshake failed (${code})`, retryable: false }
+    // A certificate's verdict before OpenSSL's reason, and that before a reset in the handshake.
+    const code =
+      codes.find((c) => isTlsCode(c) && !c.startsWith("ERR_SSL_") && c !== "TLS_HANDSHAKE_RESET") ??
+      codes.find((c) => c.startsWith("ERR_SSL_")) ??
+      "TLS_HANDSHAKE_RESET"
+    const { tls, message } = tlsFailure(code)
+    // A reset in the handshake may pass on another attempt; a certificate or protocol verdict will not.
+    return { code: "tls", message, retryable: code === "TLS_HANDSHAKE_RESET", tls }
   }
   if (has((c) => c === "ETIMEDOUT" || c === "UND_ERR_CONNECT_TIMEOUT" || c.endsWith("_TIMEOUT"))) {
     return { code: "timeout", message: "the connection timed out", retryable: true }
