@@ -53,6 +53,13 @@ export {
 export { affectedBy, dependentsOf, type Rerun, type RunOptions, rerunSet, runEngine, targetOf } from "./Engine.js"
 export { reportFromEvents } from "./Events.js"
 export { HostResolver, type HostResolverService } from "./internal/resolver.js"
+export {
+  type InspectTarget,
+  noTlsInspector,
+  type PeerCertificate,
+  TlsInspector,
+  type TlsInspectorService
+} from "./internal/tlsInspect.js"
 export { type AuditOptions, auditEvents, configFromOptions, rerunChecks, runAudit } from "./Promise.js"
 export * from "./Report.js"
 export {

@@ -24,6 +24,7 @@ import { HostResolver, referenceHost } from "../../internal/resolver.js"
 import { type Door, plainDoor } from "../../internal/untrusted.js"
 import type { Exchange } from "../../Report.js"
 import { apiException, parseXml } from "../../Xml.js"
+import { diagnoseTls } from "./tls.js"
 
 /** The anonymous GET of the root collection (memoised). */
 export const anonymousRoot = (ctx: CheckContext): Effect.Effect<Fetched> =>
@@ -234,17 +235,7 @@ export const targetReachable = defineCheck({
             }
           })
         case "tls":
-          return fail(`The TLS connection to ${host} failed: ${f.message}.`, {
-            cause: { code: "tls", message: f.message },
-            evidence: f.exchanges,
-            remediation: {
-              steps: [
-                "If a corporate proxy inspects TLS, give Node its CA certificate (NODE_EXTRA_CA_CERTS).",
-                "Otherwise check the host name: the certificate must match it."
-              ],
-              who: "network-administrator"
-            }
-          })
+          return yield* diagnoseTls(baseUrl, f, ctx.http.untrusted)
         default:
           return fromFailure(f, "reach the platform")
       }
