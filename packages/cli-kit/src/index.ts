@@ -5,6 +5,7 @@
 export * from "./Args.js"
 export * from "./AuditInput.js"
 export * from "./Command.js"
+export * from "./Doctor.js"
 export * from "./ExitCode.js"
 export * from "./Flags.js"
 export * from "./FlagValues.js"
