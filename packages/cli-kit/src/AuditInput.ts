@@ -3,11 +3,29 @@
  * credential came from. Every bad input becomes a `UsageError` whose one-line message names the flag
  * (or environment variable) and what it accepts.
  */
-import { type AuditConfig, type ConfigError, type ConfigInput, envVars, resolveConfig } from "@arlo-ready/core"
+import {
+  type AuditConfig,
+  type ConfigError,
+  type ConfigInput,
+  type CredentialName,
+  defaults,
+  envVars,
+  resolveConfig
+} from "@arlo-ready/core"
 import { Effect, Either, Option, type Redacted } from "effect"
 import { type SharedFlags, sharedFlags } from "./Flags.js"
 import { parseCheckList, parseChoice, parseCount, parseDuration, parseOptional } from "./FlagValues.js"
 import { type NetworkSettings, resolveNetwork } from "./Network.js"
+import {
+  childEnv,
+  explicitSecretConflict,
+  loadEnvFile,
+  loadSecrets,
+  secretCommandTimeoutMs,
+  secretGiven,
+  secretSourcesOf,
+  secretSpecs
+} from "./SecretSources.js"
 import { readStdinSecrets, type StdinSecrets } from "./Stdin.js"
 import { UsageError } from "./UsageError.js"
 
@@ -53,9 +71,19 @@ const optionNames = new RegExp(
   "g"
 )
 
-/** The core speaks of its option names (`baseUrl`); a CLI user knows flags (`--base-url`). */
-export const configErrorMessage = (error: ConfigError, stdin: ReadonlySet<string> = new Set()): string => {
-  const flag = (name: string) => (stdin.has(name) ? `${flagNames[name]}-stdin` : (flagNames[name] ?? name))
+/**
+ * The core speaks of its option names (`baseUrl`); a CLI user knows flags (`--base-url`). `given`
+ * names the options that came from elsewhere: a set of those read from stdin, or a map from each
+ * option to the flag or variable that gave it (`ARLO_PASSWORD_FILE`).
+ */
+export const configErrorMessage = (
+  error: ConfigError,
+  given: ReadonlySet<string> | ReadonlyMap<string, string> = new Set()
+): string => {
+  const flag = (name: string) =>
+    ("get" in given ? given.get(name) : given.has(name) ? `${flagNames[name]}-stdin` : undefined) ??
+    flagNames[name] ??
+    name
   if (error.message.startsWith("No target")) {
     return `No target: give --platform NAME (acme for https://acme.arlo.co) or --base-url URL, or set ${envVars.platform} or ${envVars.baseUrl}`
   }
@@ -67,14 +95,19 @@ export const configErrorMessage = (error: ConfigError, stdin: ReadonlySet<string
   return message.replace(/\.$/, "")
 }
 
-const basicEnv: ReadonlyArray<string> = [envVars.username, envVars.password]
+/** A method's secrets in their `_FILE` and `_COMMAND` forms. */
+const secretForms = (method: "basic" | "oauth") =>
+  secretSpecs.filter((s) => s.method === method).flatMap((s) => [s.fileVar, s.commandVar])
+
+const basicEnv: ReadonlyArray<string> = [envVars.username, envVars.password, ...secretForms("basic")]
 const oauthEnv: ReadonlyArray<string> = [
   envVars.clientId,
   envVars.clientSecret,
   envVars.redirectUri,
   envVars.scopes,
   envVars.accessToken,
-  envVars.refreshToken
+  envVars.refreshToken,
+  ...secretForms("oauth")
 ]
 
 const listed = (flag: string, values: ReadonlyArray<string>) =>
@@ -99,18 +132,7 @@ const parseAuditValues = (flags: SharedFlags) =>
     assume: listed("--assume", flags.assume)
   })
 
-/** A secret given both as a flag and on stdin. */
-const secretTwice = (flags: SharedFlags): UsageError | undefined => {
-  if (Option.isSome(flags.password) && flags.passwordStdin) {
-    return new UsageError({ message: "Give --password or --password-stdin, not both" })
-  }
-  if (Option.isSome(flags.clientSecret) && flags.clientSecretStdin) {
-    return new UsageError({ message: "Give --client-secret or --client-secret-stdin, not both" })
-  }
-  return undefined
-}
-
-/** A warning per secret given as a plain flag. */
+/** A warning per secret given as a plain flag (a `-command` flag holds a command line, not a secret). */
 const plainSecretWarnings = (flags: SharedFlags): Array<string> =>
   (
     [
@@ -157,6 +179,7 @@ const explicitInput = (flags: SharedFlags, values: AuditValues, stdin: StdinSecr
 const narrowByAuth = (
   auth: "basic" | "oauth" | "both" | undefined,
   explicit: ConfigInput,
+  flags: SharedFlags,
   env: Env
 ): Either.Either<Env, UsageError> => {
   let narrowed = env
@@ -168,11 +191,14 @@ const narrowByAuth = (
             ["--client-secret", explicit.clientSecret],
             ["--redirect-uri", explicit.redirectUri],
             ["--scopes", explicit.scopes],
-            ["--access-token", explicit.accessToken]
+            ["--access-token", explicit.accessToken],
+            ["--client-secret-command", orUndefined(flags.clientSecretCommand)],
+            ["--access-token-command", orUndefined(flags.accessTokenCommand)]
           ]
         : [
             ["--username", explicit.username],
-            ["--password", explicit.password]
+            ["--password", explicit.password],
+            ["--password-command", orUndefined(flags.passwordCommand)]
           ]
     const clash = otherFlags.find(([, v]) => v !== undefined)
     if (clash) return Either.left(new UsageError({ message: `${clash[0]} contradicts --auth ${auth}` }))
@@ -180,7 +206,8 @@ const narrowByAuth = (
     narrowed = Object.fromEntries(Object.entries(env).filter(([k]) => !other.includes(k)))
   }
   const present = (flag: unknown, name: string) => flag !== undefined || (narrowed[name] ?? "") !== ""
-  const hasBasic = present(explicit.username, envVars.username) && present(explicit.password, envVars.password)
+  // A password in a file or from a command counts: it is read only once the methods are known.
+  const hasBasic = present(explicit.username, envVars.username) && secretGiven(flags, narrowed, "password")
   const hasOAuth = present(explicit.clientId, envVars.clientId)
   const needBasic = `Basic credentials (${envVars.username} and ${envVars.password}, or --username with --password-stdin)`
   const needOAuth = `an OAuth client (${envVars.clientId} and ${envVars.clientSecret}, or --client-id with --client-secret-stdin)`
@@ -199,9 +226,23 @@ const secretsOf = (config: AuditConfig): Array<Redacted.Redacted<string>> =>
     (s): s is Redacted.Redacted<string> => s !== undefined && s !== null
   )
 
+/** Credentials the core read from a variable that `--env-file` gave are reported as from the file. */
+const withEnvFileSources = (config: AuditConfig, fromFile: ReadonlySet<string>): AuditConfig =>
+  fromFile.size === 0
+    ? config
+    : {
+        ...config,
+        credentials: config.credentials.map((c) =>
+          c.source === "env" && fromFile.has(envVars[c.name]) ? { ...c, source: "env-file" as const } : c
+        )
+      }
+
 /**
- * Resolves the shared flags, the environment and stdin into an audit config. `--auth` narrows the
- * methods to those named and requires their credentials; secrets given as plain flags add a warning.
+ * Resolves the shared flags, the environment (with `--env-file`'s variables under it) and stdin into
+ * an audit config. `--auth` narrows the methods to those named and requires their credentials; only
+ * then are secret files read and secret commands run, one after the other, each within 30 s (less when
+ * the deadline is shorter). A command's stdin is the app's, unless the app reads a secret from its
+ * stdin (then it has none). Secrets given as plain flags add a warning.
  */
 export const resolveAudit = (
   flags: SharedFlags,
@@ -209,26 +250,34 @@ export const resolveAudit = (
 ): Effect.Effect<ResolvedAudit, UsageError> =>
   Effect.gen(function* () {
     const values = yield* parseAuditValues(flags)
-    const twice = secretTwice(flags)
+    const twice = explicitSecretConflict(flags)
     if (twice) return yield* twice
     const warnings = plainSecretWarnings(flags)
+    const withFile = yield* loadEnvFile(orUndefined(flags.envFile), sources.env)
     const stdin = yield* readStdinSecrets(flags, values.deadlineMs, sources.readStdin)
     const explicit = explicitInput(flags, values, stdin)
-    const env = yield* narrowByAuth(values.auth, explicit, sources.env)
-    const stdinNames = new Set([
-      ...(stdin.password ? ["password"] : []),
-      ...(stdin.clientSecret ? ["clientSecret"] : [])
+    const env = yield* narrowByAuth(values.auth, explicit, flags, withFile.env)
+    const loaded = yield* loadSecrets(yield* secretSourcesOf(flags, env), {
+      env: childEnv(withFile.env),
+      timeoutMs: Math.min(secretCommandTimeoutMs, values.deadlineMs ?? defaults.deadlineMs),
+      stdin: flags.passwordStdin || flags.clientSecretStdin ? "ignore" : "inherit"
+    })
+    const stdinSources: Partial<Record<CredentialName, "stdin">> = {
+      ...(stdin.password ? { password: "stdin" } : {}),
+      ...(stdin.clientSecret ? { clientSecret: "stdin" } : {})
+    }
+    const given = new Map<string, string>([
+      ...Object.keys(stdinSources).map((name): [string, string] => [name, `${flagNames[name]}-stdin`]),
+      ...Object.entries(loaded.names)
     ])
-    const config = yield* resolveConfig({
+    const resolved = yield* resolveConfig({
       env,
-      options: explicit,
+      options: { ...explicit, ...loaded.values },
       optionSource: "flag",
-      sources: {
-        ...(stdin.password ? { password: "stdin" as const } : {}),
-        ...(stdin.clientSecret ? { clientSecret: "stdin" as const } : {})
-      }
-    }).pipe(Either.mapLeft((e) => new UsageError({ message: configErrorMessage(e, stdinNames) })))
-    const network = yield* resolveNetwork(flags, sources.env, new URL(config.baseUrl))
+      sources: { ...stdinSources, ...loaded.sources }
+    }).pipe(Either.mapLeft((e) => new UsageError({ message: configErrorMessage(e, given) })))
+    const config = withEnvFileSources(resolved, withFile.fromFile)
+    const network = yield* resolveNetwork(flags, withFile.env, new URL(config.baseUrl))
     const proxySecret = network.proxy?.authorization
     return { config, secrets: [...secretsOf(config), ...(proxySecret ? [proxySecret] : [])], warnings, network }
   })

@@ -1,6 +1,9 @@
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from "node:fs"
+import { tmpdir } from "node:os"
+import { join } from "node:path"
 import { checkIds } from "@arlo-ready/core"
 import { Effect, Either, Exit, Option, Redacted } from "effect"
-import { describe, expect, it } from "vitest"
+import { afterAll, describe, expect, it } from "vitest"
 import {
   parseCheckList,
   parseDuration,
@@ -178,6 +181,188 @@ describe("resolveAudit", () => {
     )
     expect(resolve(flags({ passwordStdin: true }), { ...env, ARLO_PASSWORD: "" }, "\n")).toMatch(
       /^--password-stdin: stdin is empty/
+    )
+  })
+})
+
+describe("secrets from files, commands and dotenv files", () => {
+  const dir = mkdtempSync(join(tmpdir(), "arlo-audit-input-"))
+  afterAll(() => rmSync(dir, { recursive: true, force: true }))
+  let n = 0
+  const file = (content: string) => {
+    const path = join(dir, `f${n++}`)
+    writeFileSync(path, content)
+    return path
+  }
+  /** A command line that prints `value` (and, given `marker`, creates that file first). */
+  const printer = (value: string, marker?: string) =>
+    JSON.stringify([
+      process.execPath,
+      "-e",
+      `${marker ? `require("fs").writeFileSync(${JSON.stringify(marker)}, "")\n` : ""}console.log(${JSON.stringify(value)})`
+    ])
+  const { ARLO_PASSWORD: _p, ARLO_CLIENT_SECRET: _s, ...noSecrets } = env
+  const some = Option.some
+  const sourceOf = (r: ResolvedAudit, name: string) => r.config.credentials.find((c) => c.name === name)?.source
+  const resolveAsync = async (f: SharedFlags, e: Record<string, string>): Promise<ResolvedAudit | string> => {
+    const exit = await Effect.runPromiseExit(resolveAudit(f, { env: e, readStdin: () => Effect.succeed("stdin-pw\n") }))
+    if (Exit.isSuccess(exit)) return exit.value
+    if (exit.cause._tag === "Fail") return exit.cause.error.message
+    throw new Error(String(exit.cause))
+  }
+
+  it("reads the _FILE variables, trimmed, as source file, listing them among the secrets", () => {
+    const r = ok(
+      resolve(flags(), {
+        ...noSecrets,
+        ARLO_PASSWORD_FILE: file("pw-from-file\n"),
+        ARLO_CLIENT_SECRET_FILE: file("cs\r\n")
+      })
+    )
+    expect(Redacted.value(r.config.basic!.password)).toBe("pw-from-file")
+    expect([sourceOf(r, "password"), sourceOf(r, "clientSecret")]).toEqual(["file", "file"])
+    expect(r.secrets.map(Redacted.value)).toEqual(["pw-from-file", "cs"])
+    expect(r.warnings).toEqual([])
+    // A message of the core names the variable the secret came from.
+    const { ARLO_CLIENT_ID: _c, ...noClient } = noSecrets
+    expect(resolve(flags(), { ...noClient, ARLO_PASSWORD: "p", ARLO_CLIENT_SECRET_FILE: file("cs") })).toBe(
+      "ARLO_CLIENT_SECRET_FILE was given without a client id: set ARLO_CLIENT_ID"
+    )
+  })
+
+  it("runs the commands of flags and variables, as source command, without a warning", async () => {
+    const r = ok(
+      await resolveAsync(flags({ passwordCommand: some(printer("pw-from-command")) }), {
+        ...noSecrets,
+        ARLO_CLIENT_SECRET_COMMAND: printer("cs-from-command"),
+        ARLO_ACCESS_TOKEN_COMMAND: printer("token-from-command")
+      })
+    )
+    expect(Redacted.value(r.config.basic!.password)).toBe("pw-from-command")
+    expect(Redacted.value(r.config.oauth!.accessToken!)).toBe("token-from-command")
+    expect(r.config.credentials.map((c) => [c.name, c.source])).toEqual([
+      ["username", "env"],
+      ["password", "command"],
+      ["clientId", "env"],
+      ["clientSecret", "command"],
+      ["accessToken", "command"]
+    ])
+    expect(r.secrets.map(Redacted.value)).toEqual(["pw-from-command", "cs-from-command", "token-from-command"])
+    expect(r.warnings).toEqual([])
+  })
+
+  it("refuses two explicit sources of a secret, and two forms of it in the environment", () => {
+    const cmd = some("pass show arlo")
+    expect(resolve(flags({ password: some(Redacted.make("x")), passwordCommand: cmd }))).toBe(
+      "Give --password or --password-command, not both"
+    )
+    expect(resolve(flags({ password: some(Redacted.make("x")), passwordStdin: true, passwordCommand: cmd }))).toBe(
+      "Give only one of --password, --password-stdin or --password-command"
+    )
+    expect(resolve(flags({ clientSecretStdin: true, clientSecretCommand: cmd }))).toBe(
+      "Give --client-secret-stdin or --client-secret-command, not both"
+    )
+    expect(resolve(flags({ accessToken: some(Redacted.make("t")), accessTokenCommand: cmd }))).toBe(
+      "Give --access-token or --access-token-command, not both"
+    )
+    expect(resolve(flags(), { ...env, ARLO_PASSWORD_FILE: "/run/secrets/pw" })).toBe(
+      "Both ARLO_PASSWORD and ARLO_PASSWORD_FILE are set: unset one of them"
+    )
+    expect(resolve(flags(), { ...noSecrets, ARLO_CLIENT_SECRET_FILE: "/x", ARLO_CLIENT_SECRET_COMMAND: "y" })).toBe(
+      "Both ARLO_CLIENT_SECRET_FILE and ARLO_CLIENT_SECRET_COMMAND are set: unset one of them"
+    )
+  })
+
+  it("lets a flag win over every form in the environment, which is then neither read nor run", async () => {
+    const marker = join(dir, `ran${n++}`)
+    const r = ok(
+      await resolveAsync(flags({ passwordStdin: true, clientSecretCommand: some(printer("cs-flag")) }), {
+        ...noSecrets,
+        ARLO_PASSWORD_FILE: join(dir, "missing"),
+        ARLO_CLIENT_SECRET: "cs-env",
+        ARLO_CLIENT_SECRET_COMMAND: printer("cs-env-command", marker)
+      })
+    )
+    expect(Redacted.value(r.config.basic!.password)).toBe("stdin-pw")
+    expect(Redacted.value(r.config.oauth!.clientSecret!)).toBe("cs-flag")
+    expect(existsSync(marker)).toBe(false)
+  })
+
+  it("--auth leaves out the other method's files and commands, and counts its own as present", () => {
+    const marker = join(dir, `ran${n++}`)
+    const basicOnly = ok(
+      resolve(flags({ auth: some("basic") }), {
+        ...noSecrets,
+        ARLO_PASSWORD_FILE: file("pw"),
+        ARLO_CLIENT_SECRET_FILE: join(dir, "missing"),
+        ARLO_ACCESS_TOKEN_COMMAND: printer("t", marker)
+      })
+    )
+    expect(basicOnly.config.oauth).toBeNull()
+    expect(sourceOf(basicOnly, "password")).toBe("file")
+    expect(existsSync(marker)).toBe(false)
+    const oauthOnly = ok(
+      resolve(flags({ auth: some("oauth") }), {
+        ...noSecrets,
+        ARLO_PASSWORD_COMMAND: printer("pw", marker),
+        ARLO_CLIENT_SECRET_FILE: file("cs")
+      })
+    )
+    expect(oauthOnly.config.basic).toBeNull()
+    expect(existsSync(marker)).toBe(false)
+    expect(resolve(flags({ auth: some("oauth"), passwordCommand: some("pass x") }))).toBe(
+      "--password-command contradicts --auth oauth"
+    )
+    expect(resolve(flags({ auth: some("basic"), clientSecretCommand: some("pass x") }))).toBe(
+      "--client-secret-command contradicts --auth basic"
+    )
+    expect(resolve(flags({ auth: some("basic") }), { ...noSecrets })).toMatch(/^--auth basic needs Basic credentials/)
+  })
+
+  it("a failing command or a bad file is a usage error naming where it came from", async () => {
+    const fail = JSON.stringify([
+      process.execPath,
+      "-e",
+      'console.log("leaked-pw"); console.error("vault locked"); process.exit(3)'
+    ])
+    const message = await resolveAsync(flags({ passwordCommand: some(fail) }), noSecrets)
+    expect(message).toBe(`--password-command: ${process.execPath} exited with 3: vault locked`)
+    expect(await resolveAsync(flags(), { ...noSecrets, ARLO_PASSWORD_COMMAND: "arlo-ready-missing-xyz" })).toBe(
+      "ARLO_PASSWORD_COMMAND: command not found: arlo-ready-missing-xyz"
+    )
+    const hang = JSON.stringify([process.execPath, "-e", "setInterval(() => {}, 1000)"])
+    const started = Date.now()
+    expect(await resolveAsync(flags({ deadline: some("1s"), passwordCommand: some(hang) }), noSecrets)).toBe(
+      `--password-command: ${process.execPath} did not finish within 1s and was killed (no stderr)`
+    )
+    expect(Date.now() - started).toBeLessThan(10_000)
+    expect(resolve(flags(), { ...noSecrets, ARLO_PASSWORD_FILE: file("") })).toMatch(
+      /^ARLO_PASSWORD_FILE names .*, which is empty/
+    )
+  })
+
+  it("--env-file fills in under the environment; its credentials are reported as env-file, its proxy is used", () => {
+    const envFile = file(
+      `ARLO_PASSWORD=pw-in-file\nARLO_CLIENT_SECRET=cs-in-file\nARLO_CLIENT_ID=ignored\nhttp_proxy=http://127.0.0.1:3128\n`
+    )
+    const { ARLO_PASSWORD: _pw, ...withSecret } = env
+    const r = ok(resolve(flags({ envFile: some(envFile) }), withSecret))
+    expect(Redacted.value(r.config.basic!.password)).toBe("pw-in-file")
+    expect(Redacted.value(r.config.oauth!.clientSecret!)).toBe("acme-client-secret")
+    expect(r.config.oauth!.clientId).toBe("acme-integration")
+    expect(r.config.credentials.map((c) => [c.name, c.source])).toEqual([
+      ["username", "env"],
+      ["password", "env-file"],
+      ["clientId", "env"],
+      ["clientSecret", "env"]
+    ])
+    expect(r.network.proxy?.url.host).toBe("127.0.0.1:3128")
+    expect(r.network.proxy?.from).toBe("http_proxy")
+    const pwFile = file("pw-via-file-var")
+    const viaFile = ok(resolve(flags({ envFile: some(file(`ARLO_PASSWORD_FILE=${pwFile}\n`)) }), noSecrets))
+    expect(sourceOf(viaFile, "password")).toBe("file")
+    expect(resolve(flags({ envFile: some(join(dir, "none.env")) }))).toMatch(
+      /^--env-file .*none\.env: cannot read it \(ENOENT\)/
     )
   })
 })
