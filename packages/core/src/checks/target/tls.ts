@@ -49,6 +49,9 @@ const covers = (name: string, host: string) => {
   return n.startsWith("*.") && h.endsWith(n.slice(1)) && !h.slice(0, -n.length + 1).includes(".")
 }
 
+/** The Node code a failure's message ends with, in parentheses (the classifier puts it there). */
+const codeIn = (f: HttpFailure) => /\(([A-Z][A-Z0-9_]*)\)$/.exec(f.message)?.[1] ?? "TLS"
+
 const caStep =
   "A TLS-inspecting proxy or a private CA signs this certificate: give its CA certificate (PEM) to the audit, with --ca-file PATH in the arlo-ready apps or NODE_EXTRA_CA_CERTS=PATH for Node."
 
@@ -68,7 +71,7 @@ const unknownIssuer = (host: string, f: HttpFailure, c: Seen | undefined): Diagn
       ? `${host} presents a self-signed certificate, which this machine does not trust.`
       : `${host} presents a certificate from a CA this machine does not trust${by}.`,
     message: c
-      ? `the certificate for ${c.subject ?? c.names}${by} does not chain to a trusted CA${elsewhere ? ` (and it is for ${elsewhere}, not ${host})` : ""}: ${f.message}`
+      ? `the certificate for ${c.subject ?? c.names}${by ? `${by},` : ""} does not chain to a CA this machine trusts (${codeIn(f)})${elsewhere ? `, and it is for ${elsewhere}, not ${host}` : ""}`
       : f.message,
     steps: [
       selfSigned
@@ -84,7 +87,7 @@ const unknownIssuer = (host: string, f: HttpFailure, c: Seen | undefined): Diagn
 
 const hostnameMismatch = (host: string, f: HttpFailure, c: Seen | undefined): Diagnosis => ({
   summary: `The certificate at ${host} is not for ${host}${c ? `: it is for ${c.names}` : ""}.`,
-  message: c ? `the certificate is for ${c.names}, not ${host} (${f.message})` : f.message,
+  message: c ? `the certificate is for ${c.names}, not ${host} (${codeIn(f)})` : f.message,
   steps: [
     `The base URL's host is not the certificate's: check the host in the base URL${c ? ` (the certificate names ${c.names})` : ""}.`,
     `If ${host} is the right host, the server presents another host's certificate: whoever runs it must install one for ${host}.`
