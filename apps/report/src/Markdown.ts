@@ -8,6 +8,7 @@ import {
   blockedBy,
   countsText,
   formatDuration,
+  networkSentences,
   oneLine,
   rootCauses,
   statusLabel
@@ -154,6 +155,10 @@ const render = (report: Report, budget: Budget): string => {
   if (causes.length > 0) {
     out.push("### What to fix", "")
     for (const c of causes) out.push(...causeSection(report, c, budget))
+  }
+  const network = networkSentences(report.network)
+  if (network.length > 0) {
+    out.push("### Network", "", ...network.map((line) => `- ${t(line)}`), "")
   }
   out.push(
     `<sub>${mdText(`${report.tool.name} ${report.tool.version}`)} · started ${mdText(report.startedAt)}</sub>`,

@@ -5,6 +5,8 @@
  * Through a proxy: undici's `ProxyAgent`, loaded only then. The core's `ArloHttp` reads both clients'
  * failures alike (see the transport test).
  */
+
+import { noTlsInspector, TlsInspector } from "@arlo-ready/core"
 import type { HttpClient } from "@effect/platform"
 import * as NodeHttpClient from "@effect/platform-node/NodeHttpClient"
 import { Effect, Layer } from "effect"
@@ -16,7 +18,8 @@ export const auditHttpClient = (settings: NetworkSettings = directNetwork): Laye
   if (proxy !== null) {
     return Layer.unwrapEffect(
       Effect.promise(() => import("./internal/proxyClient.js")).pipe(
-        Effect.map((m) => m.proxyClientLayer(settings, proxy))
+        // The certificate a diagnosis reads is the one seen through the tunnel, not by a direct handshake.
+        Effect.map((m) => Layer.merge(m.proxyClientLayer(settings, proxy), Layer.succeed(TlsInspector, noTlsInspector)))
       )
     )
   }

@@ -97,7 +97,8 @@ const parseProxy = (text: string, from: string): Either.Either<ProxySettings, Us
   } catch {
     return bad("not a URL")
   }
-  if (url.protocol !== "http:" && url.protocol !== "https:") return bad(`${url.protocol} proxies are not supported`)
+  if (url.protocol !== "http:" && url.protocol !== "https:")
+    return bad(`${url.protocol.slice(0, -1)} proxies are not supported`)
   if (url.hostname === "") return bad("no host")
   if (url.pathname !== "/" && url.pathname !== "") return bad("a proxy URL has no path")
   const user = decodeURIComponent(url.username)

@@ -43,7 +43,18 @@ export const withNetwork = (
     if (!unreachable(report) || budgetMs < 100 || signal?.aborted === true || report.interrupted) {
       return { ...report, network: info }
     }
-    return { ...report, network: info }
+    const { diagnoseNetwork } = yield* Effect.promise(() => import("./Doctor.js"))
+    const doctor = yield* Effect.promise(() =>
+      diagnoseNetwork({
+        url: new URL(config.baseUrl),
+        proxy: settings.proxy?.url ?? null,
+        noProxyMatch: settings.noProxyMatch,
+        ca: settings.ca,
+        budgetMs,
+        signal: signal ?? new AbortController().signal
+      })
+    )
+    return { ...report, network: { ...info, doctor: [...doctor] } }
   })
 
 /** The audit's events, the finished report carrying its `network` field. */

@@ -15,6 +15,7 @@ import {
   catalogue,
   checkIds,
   groupTitles,
+  type Network,
   type Report,
   type Target,
   type Verdict
@@ -333,10 +334,37 @@ export const textOfEvent = (event: AuditEvent, style: TextStyle): string => {
   }
 }
 
-/** What to fix, then the verdict: the end of the text once the audit has finished. Ends with a newline. */
+/**
+ * The network facts as plain sentences (unsanitised: the printers make them safe): the route, then the
+ * doctor's steps as `[ok|failed] step: detail`. Empty for a direct audit with nothing to say.
+ */
+export const networkSentences = (network: Network | undefined): Array<string> => {
+  if (network === undefined) return []
+  const out: Array<string> = []
+  if (network.proxy) out.push(`Through the proxy ${network.proxy.url} (from ${network.proxy.from}).`)
+  else if (network.noProxyMatch !== null)
+    out.push(`Direct: the NO_PROXY entry ${network.noProxyMatch} matches the platform.`)
+  for (const ca of network.extraCa) out.push(`Also trusting the CA certificates in ${ca.path} (${ca.from}).`)
+  for (const step of network.doctor ?? []) {
+    out.push(
+      `${step.ok ? "ok" : "failed"} ${step.step}: ${step.detail}${step.durationMs > 0 ? ` (${step.durationMs} ms)` : ""}`
+    )
+  }
+  return out
+}
+
+/** How the requests went (proxy, extra CAs, the network doctor's steps), or nothing for a plain direct audit. */
+export const networkSection = (report: Pick<Report, "network">, style: TextStyle): Array<string> => {
+  const sentences = networkSentences(report.network)
+  if (sentences.length === 0) return []
+  return [paint(style, "bold", "Network:"), ...sentences.flatMap((s) => wrap(`  ${oneLine(s)}`, style.width, "    "))]
+}
+
+/** What to fix, the network, then the verdict: the end of the text once the audit has finished. Ends with a newline. */
 export const textClosing = (report: Report, style: TextStyle): string => {
   const causes = rootCauseSection(report, style)
-  return `${[...(causes.length > 0 ? ["", ...causes] : []), "", verdictLine(report, style)].join("\n")}\n`
+  const network = networkSection(report, style)
+  return `${[...(causes.length > 0 ? ["", ...causes] : []), ...(network.length > 0 ? ["", ...network] : []), "", verdictLine(report, style)].join("\n")}\n`
 }
 
 /**

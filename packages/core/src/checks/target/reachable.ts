@@ -24,6 +24,7 @@ import { HostResolver, referenceHost } from "../../internal/resolver.js"
 import { type Door, plainDoor } from "../../internal/untrusted.js"
 import type { Exchange } from "../../Report.js"
 import { apiException, parseXml } from "../../Xml.js"
+import { diagnoseProxy } from "./proxy.js"
 import { diagnoseTls } from "./tls.js"
 
 /** The anonymous GET of the root collection (memoised). */
@@ -236,6 +237,8 @@ export const targetReachable = defineCheck({
           })
         case "tls":
           return yield* diagnoseTls(baseUrl, f, ctx.http.untrusted)
+        case "proxy":
+          return diagnoseProxy(f, new URL(baseUrl).host)
         default:
           return fromFailure(f, "reach the platform")
       }

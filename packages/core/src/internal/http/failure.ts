@@ -15,6 +15,7 @@ export type HttpFailureCode =
   | "budget_exhausted"
   | "rate_limited"
   | "read_only"
+  | "proxy"
 
 /**
  * What failed in a TLS handshake: the certificate's issuer is not trusted (a private CA, a

@@ -9,6 +9,7 @@ import type { ArloRequest } from "../../ArloHttp.js"
 import type { AuditConfig } from "../../Config.js"
 import { toolName, version } from "../version.js"
 import type { AttemptFailure, TlsFailureKind } from "./failure.js"
+import { classifyProxy } from "./proxyFailure.js"
 
 /** Statuses worth another attempt after a back-off. */
 export const retryableStatus = new Set([500, 502, 503, 504])
@@ -99,6 +100,9 @@ const tlsFailure = (code: string): { readonly tls: TlsFailureKind; readonly mess
 export const classifyTransport = (e: unknown, phase: "connect" | "body"): AttemptFailure => {
   const codes = errorCodes(e)
   const has = (pred: (c: string) => boolean) => codes.some(pred)
+  // A proxy's failure first: the codes under it (a refused connection) are the proxy's, not the platform's.
+  const proxy = classifyProxy(codes)
+  if (proxy) return proxy
   if (has((c) => c === "ENOTFOUND" || c === "EAI_NONAME" || c === "EAI_NODATA")) {
     return { code: "dns_not_found", message: "the host name does not resolve (DNS: not found)", retryable: false }
   }
