@@ -4,12 +4,18 @@
  * (lowercase first), NO_PROXY with hosts, ports and `*`, `--proxy`, a proxy that refuses, one that asks
  * for credentials (407), and the report's word on which proxy was used, never with its credentials.
  */
+import { mkdtempSync, writeFileSync } from "node:fs"
 import { createServer, type IncomingMessage } from "node:http"
 import type { AddressInfo } from "node:net"
+import * as net from "node:net"
+import { tmpdir } from "node:os"
+import { join } from "node:path"
+import * as tls from "node:tls"
 import type { Report } from "@arlo-ready/core"
 import { type SimulatorHandle, startSimulator } from "@arlo-ready/simulator"
 import { createProxy, type ProxyServer } from "proxy"
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest"
+import { testCerts } from "../../../scripts/test-certs.mjs"
 import { assertBuilt, auditEnv, oneLineError, run, validReport } from "./helpers.js"
 
 vi.setConfig({ testTimeout: 60_000, hookTimeout: 30_000 })
@@ -170,5 +176,41 @@ describe("NO_PROXY", () => {
     const same = await audit({ HTTP_PROXY: refusing, NO_PROXY: `127.0.0.1:${port}` })
     expect(same.code, same.stderr).toBe(0)
     expect(same.report?.network?.noProxyMatch).toBe(`127.0.0.1:${port}`)
+  })
+})
+
+describe("an https platform through the proxy", () => {
+  /** A TLS terminator in front of the simulator, with a certificate from a private CA. */
+  const startTls = async () => {
+    const certs = await testCerts()
+    const server = tls.createServer(certs.localhost, (s) => {
+      const upstream = net.connect(Number(new URL(sim.url).port), "127.0.0.1")
+      s.on("error", () => upstream.destroy())
+      upstream.on("error", () => s.destroy())
+      s.pipe(upstream).pipe(s)
+    })
+    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve))
+    const caFile = join(mkdtempSync(join(tmpdir(), "arlo-ready-proxy-")), "ca.pem")
+    writeFileSync(caFile, certs.ca)
+    const base = `https://localhost:${(server.address() as AddressInfo).port}${new URL(env.ARLO_BASE_URL!).pathname}`
+    return { server, caFile, base }
+  }
+
+  it("HTTPS_PROXY tunnels to the https platform; --ca-file verifies its private CA through the tunnel", async () => {
+    const { server, caFile, base } = await startTls()
+    try {
+      open.tunnels.length = 0
+      const untrusted = await audit({ ARLO_BASE_URL: base, HTTPS_PROXY: open.url }, ["--only", "target.reachable"])
+      expect(reachable(untrusted.report)?.cause?.code).toBe("tls")
+      expect(reachable(untrusted.report)?.remediation?.steps.join(" ")).toMatch(/--ca-file/)
+      const trusted = await audit({ ARLO_BASE_URL: base, HTTPS_PROXY: open.url }, ["--ca-file", caFile])
+      expect(trusted.code, trusted.stderr).toBe(0)
+      expect(trusted.report?.network?.proxy).toEqual({ url: open.url, from: "HTTPS_PROXY" })
+      expect(trusted.report?.network?.extraCa).toContainEqual({ from: "--ca-file", path: caFile })
+      expect(open.tunnels.every((t) => t.startsWith("localhost:"))).toBe(true)
+      expect(open.tunnels.length).toBeGreaterThan(0)
+    } finally {
+      await new Promise((resolve) => server.close(resolve))
+    }
   })
 })
