@@ -118,9 +118,7 @@ describe("CA files", () => {
 
   it("a missing file, or one without a certificate, is a usage error naming it", () => {
     const missing = settle({ ...none, caFile: Option.some(join(dir, "nope.pem")) }, {})
-    expect(Either.isLeft(missing) && missing.left.message).toMatch(
-      /^--ca-file .*nope\.pem: cannot read it \(ENOENT\)$/
-    )
+    expect(Either.isLeft(missing) && missing.left.message).toMatch(/^--ca-file .*nope\.pem: cannot read it \(ENOENT\)$/)
     const key = join(dir, "key.pem")
     writeFileSync(key, "-----BEGIN PRIVATE KEY-----\n")
     const notCert = settle(none, { ARLO_CA_FILE: key })
