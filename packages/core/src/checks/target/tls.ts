@@ -53,7 +53,7 @@ const covers = (name: string, host: string) => {
 const codeIn = (f: HttpFailure) => /\(([A-Z][A-Z0-9_]*)\)$/.exec(f.message)?.[1] ?? "TLS"
 
 const caStep =
-  "A TLS-inspecting proxy or a private CA signs this certificate: give its CA certificate (PEM) to the audit, with --ca-file PATH in the arlo-ready apps or NODE_EXTRA_CA_CERTS=PATH for Node."
+  "If a TLS-inspecting proxy or a private CA signs this certificate, give its CA certificate (PEM) to the audit: --ca-file PATH in the arlo-ready apps, NODE_EXTRA_CA_CERTS=PATH for Node."
 
 interface Diagnosis {
   readonly summary: string
