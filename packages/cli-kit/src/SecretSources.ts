@@ -297,8 +297,18 @@ const badLine = (text: string): number | undefined => {
 }
 
 /**
- * The environment with a dotenv file's variables merged under it (a variable already set wins; the
- * process's own environment is not touched). The file is parsed by Node (`util.parseEnv`); a file
+ * Variables that give one thing in different forms: a secret (the variable, `_FILE`, `_COMMAND`) and
+ * the target (platform or base URL). The environment giving one of them overrides the file's others.
+ */
+const envFileGroups: ReadonlyArray<ReadonlyArray<string>> = [
+  ...secretSpecs.map((s) => [s.envVar, s.fileVar, s.commandVar]),
+  [envVars.platform, envVars.baseUrl]
+]
+
+/**
+ * The environment with a dotenv file's variables merged under it (a variable already set wins, and
+ * so does another form of the same thing: `ARLO_PASSWORD_FILE` set overrides the file's
+ * `ARLO_PASSWORD`; the process's own environment is not touched). The file is parsed by Node (`util.parseEnv`); a file
  * that cannot be read, or a line that is no `NAME=value`, is a usage error naming it (by number: a
  * line may hold a secret).
  */
@@ -325,8 +335,10 @@ export const loadEnvFile = (path: string | undefined, env: Env): Either.Either<E
   const parsed = parseEnv(text.replace(/^\uFEFF/, ""))
   const merged: Record<string, string | undefined> = { ...env }
   const fromFile = new Set<string>()
+  const setInEnv = (k: string) =>
+    (envFileGroups.find((g) => g.includes(k)) ?? [k]).some((name) => env[name] !== undefined)
   for (const [k, v] of Object.entries(parsed)) {
-    if (v === undefined || merged[k] !== undefined) continue
+    if (v === undefined || setInEnv(k)) continue
     merged[k] = v
     fromFile.add(k)
   }

@@ -118,6 +118,16 @@ describe("dotenv files", () => {
     expect(r.env).toEqual({ ARLO_USERNAME: "real@acme.example", OTHER: "1", ARLO_PASSWORD: "from file", B: "x\ny" })
     expect([...r.fromFile].sort()).toEqual(["ARLO_PASSWORD", "B"])
     expect(Either.getOrThrow(loadEnvFile(undefined, { A: "1" })).env).toEqual({ A: "1" })
+    // Another form of the same thing in the environment wins too: a secret's file, the target.
+    const forms = file("ARLO_PASSWORD=p\nARLO_PLATFORM=acme\nARLO_CLIENT_SECRET_COMMAND=x\n")
+    const other = Either.getOrThrow(
+      loadEnvFile(forms, { ARLO_PASSWORD_COMMAND: "pass pw", ARLO_BASE_URL: "https://a" })
+    )
+    expect(other.env).toEqual({
+      ARLO_PASSWORD_COMMAND: "pass pw",
+      ARLO_BASE_URL: "https://a",
+      ARLO_CLIENT_SECRET_COMMAND: "x"
+    })
   })
 
   it("refuses a file it cannot read or parse, naming it and never showing a line", () => {
