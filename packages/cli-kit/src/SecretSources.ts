@@ -8,8 +8,9 @@
  * from its environment).
  *
  * Precedence, per secret: the explicit sources (the flag, its `-stdin` form, its `-command` form)
- * exclude each other and win over the environment; in the environment the variable, its `_FILE` and
- * its `_COMMAND` form exclude each other (each conflict is a usage error naming both).
+ * exclude each other and win over the environment (which is then neither read nor run); in the
+ * environment the variable, its `_FILE` and its `_COMMAND` form exclude each other (each conflict is
+ * a usage error naming both).
  */
 import { closeSync, openSync, readFileSync, readSync } from "node:fs"
 import { parseEnv } from "node:util"
