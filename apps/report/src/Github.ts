@@ -1,7 +1,8 @@
 /**
  * GitHub Actions workflow commands: one annotation per root cause (`error` for a failed check,
- * `warning` for a warning or a check that could not decide), escaped by GitHub's rules, and
- * `::add-mask::` commands for the secrets, which must reach the runner before anything else.
+ * `warning` for a warning or a check that could not decide), escaped by GitHub's rules and kept within
+ * what GitHub shows for one step, and `::add-mask::` commands for the secrets, which must reach the
+ * runner before anything else.
  */
 import { checkLine, oneLine, plainStyle, rootCauses, verdictLine } from "@arlo-ready/cli-kit"
 import type { Report } from "@arlo-ready/core"
@@ -25,14 +26,42 @@ export const maskCommands = (secrets: ReadonlyArray<Redacted.Redacted<string>>):
   return out
 }
 
-/** One annotation per root cause, errors first. */
-export const annotations = (report: Report): Array<string> =>
-  rootCauses(report).map((result) => {
+/**
+ * GitHub shows at most this many annotations of each level (error, warning, notice) for one step, and
+ * 50 for a whole job; the rest are dropped without a word.
+ */
+export const annotationsPerLevel = 10
+
+/**
+ * One annotation per root cause, errors first: at most `perLevel` errors and `perLevel` warnings, then,
+ * when some were left out, one notice that says how many more the report holds.
+ */
+export const annotations = (report: Report, perLevel: number = annotationsPerLevel): Array<string> => {
+  const shown = { error: 0, warning: 0 }
+  const more = { error: 0, warning: 0 }
+  const out: Array<string> = []
+  for (const result of rootCauses(report)) {
     const level = result.status === "fail" ? "error" : "warning"
+    if (shown[level] >= perLevel) {
+      more[level] += 1
+      continue
+    }
+    shown[level] += 1
     const title = `arlo-ready ${result.id}: ${oneLine(result.title)}`
     const message = [oneLine(result.summary), ...detailLines(report, result, { evidence: false })].join("\n")
-    return `::${level} title=${escapeProperty(title)}::${escapeData(message)}`
-  })
+    out.push(`::${level} title=${escapeProperty(title)}::${escapeData(message)}`)
+  }
+  const left = more.error + more.warning
+  if (left > 0) {
+    const which = [
+      more.error > 0 ? `${more.error} failed` : "",
+      more.warning > 0 ? `${more.warning} to look at` : ""
+    ].filter((s) => s !== "")
+    const message = `GitHub shows ${perLevel} errors and ${perLevel} warnings per step; ${left} more root causes (${which.join(", ")}) are in the job summary and the report files.`
+    out.push(`::notice title=${escapeProperty(`arlo-ready: ${left} more in the report`)}::${escapeData(message)}`)
+  }
+  return out
+}
 
 /**
  * The `github` format: the annotations, then the check lines in a collapsed group and the verdict.
