@@ -28,6 +28,7 @@ interface Capped {
 
 let dir: string
 let binDir: string
+let npxDir: string
 let sim: SimulatorHandle
 let secrets: Array<string>
 let runs = 0
@@ -44,6 +45,23 @@ beforeAll(async () => {
     `#!/bin/sh\nprintf '%s\\n' "$@" > "$ARGV_LOG"\nexec ${JSON.stringify(process.execPath)} ${JSON.stringify(binPath)} "$@"\n`
   )
   chmodSync(script, 0o755)
+  // npx without the registry: it checks the arguments npx would get, then runs the real binary.
+  npxDir = join(dir, "npx")
+  mkdirSync(npxDir)
+  const npx = join(npxDir, "npx")
+  writeFileSync(
+    npx,
+    [
+      "#!/bin/sh",
+      `printf '%s\\n' "$@" > "$ARGV_LOG"`,
+      `[ "$1" = "--yes" ] || exit 97`,
+      "shift",
+      `case "$1" in arlo-ready-report@?*) shift ;; *) exit 98 ;; esac`,
+      `exec ${JSON.stringify(process.execPath)} ${JSON.stringify(binPath)} "$@"`,
+      ""
+    ].join("\n")
+  )
+  chmodSync(npx, 0o755)
   sim = await startSimulator({ scenario: "demo" })
   secrets = scenarioSecrets(sim)
 })
@@ -84,11 +102,15 @@ const parseOutputs = (text: string): Record<string, string> => {
 }
 
 /** Runs the entry as the runner would, with these inputs (every input declared is set, as the runner does). */
-const runAction = async (
-  inputs: Record<string, string>,
-  before?: (step: string) => void,
-  onSpawn?: (child: ChildProcess) => void
-) => {
+interface StepOptions {
+  /** Called with the step's directory before the run (to leave files in it). */
+  readonly before?: (step: string) => void
+  readonly onSpawn?: (child: ChildProcess) => void
+  /** PATH, whole (default: the directory with arlo-ready-report, then the machine's PATH). */
+  readonly path?: ReadonlyArray<string>
+}
+
+const runAction = async (inputs: Record<string, string>, { before, onSpawn, path }: StepOptions = {}) => {
   runs += 1
   const step = join(dir, `step-${runs}`)
   mkdirSync(step)
@@ -97,7 +119,7 @@ const runAction = async (
   writeFileSync(files.summary, "")
   writeFileSync(files.output, "")
   const env: Record<string, string> = {
-    PATH: `${binDir}${delimiter}${process.env.PATH ?? ""}`,
+    PATH: (path ?? [binDir, process.env.PATH ?? ""]).join(delimiter),
     GITHUB_ACTIONS: "true",
     GITHUB_STEP_SUMMARY: files.summary,
     GITHUB_OUTPUT: files.output,
@@ -210,9 +232,11 @@ describe("the Action's entry, run as a runner runs it", () => {
     const proxyPassword = "pr0xy-pass-word"
     const r = await runAction(
       { ...inputsFor("acme"), "fail-on": "sometimes", proxy: `http://ops:${proxyPassword}@127.0.0.1:9` },
-      (step) => {
-        mkdirSync(join(step, "arlo-ready"))
-        writeFileSync(join(step, "arlo-ready", "arlo-ready.json"), JSON.stringify({ verdict: "ready" }))
+      {
+        before: (step) => {
+          mkdirSync(join(step, "arlo-ready"))
+          writeFileSync(join(step, "arlo-ready", "arlo-ready.json"), JSON.stringify({ verdict: "ready" }))
+        }
       }
     )
     expect(r.code).toBe(2)
@@ -225,6 +249,23 @@ describe("the Action's entry, run as a runner runs it", () => {
     // The proxy's password is masked and, like the other secrets, never an argument.
     expect(r.stdout.split("\n")).toContain(`::add-mask::${proxyPassword}`)
     expect(leaked(visible(r), [...secrets, proxyPassword])).toEqual([])
+  })
+})
+
+describe("which arlo-ready-report the Action runs", () => {
+  const pkg = JSON.parse(readFileSync(join(root, "apps", "report", "package.json"), "utf8")) as { version: string }
+
+  it("none on PATH: npx with the version of this commit's apps/report/package.json", async () => {
+    const r = await runAction(inputsFor("acme"), { path: [npxDir] })
+    expect(r.code).toBe(0)
+    expect(r.argv.split("\n").slice(0, 4)).toEqual(["--yes", `arlo-ready-report@${pkg.version}`, "--format", "github"])
+    expect(r.outputs.verdict).toBe("ready")
+  })
+
+  it("the version input: npx with that version, even with one on PATH", async () => {
+    const r = await runAction({ ...inputsFor("acme"), version: "0.0.9" }, { path: [npxDir, binDir] })
+    expect(r.code).toBe(0)
+    expect(r.argv.split("\n").slice(0, 2)).toEqual(["--yes", "arlo-ready-report@0.0.9"])
   })
 })
 
@@ -241,7 +282,7 @@ describe("the Action's entry, cancelled", () => {
           }
         }, 20)
       }
-      const r = await runAction(inputsFor("pukeko", slow), undefined, onSpawn)
+      const r = await runAction(inputsFor("pukeko", slow), { onSpawn })
       expect(r.code).toBe(130)
       expect(r.outputs["exit-code"]).toBe("130")
       expect(r.outputs.verdict).toBe("incomplete")
