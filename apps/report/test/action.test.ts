@@ -358,6 +358,17 @@ describe("the Action's files", () => {
       expect(code.includes(`"${name}"`) || code.includes(` ${name}: `), name).toBe(true)
   })
 
+  it("the README's tables list every input and output of action.yml", () => {
+    const readme = readFileSync(join(root, "action", "README.md"), "utf8")
+    const rows = readme.split("\n").filter((l) => l.startsWith("| `"))
+    for (const name of [...declared("inputs"), ...declared("outputs")]) {
+      expect(
+        rows.some((r) => r.split("|")[1]!.includes(`\`${name}\``)),
+        name
+      ).toBe(true)
+    }
+  })
+
   it("the README's workflow is docs/ci/github-readiness.yml, word for word", () => {
     const readme = readFileSync(join(root, "action", "README.md"), "utf8")
     const workflow = readFileSync(join(root, "docs", "ci", "github-readiness.yml"), "utf8")
