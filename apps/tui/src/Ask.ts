@@ -3,7 +3,7 @@
  * credentials, the OAuth client. Used only when stdin is a terminal; otherwise the usual one-line
  * usage error names what is missing.
  */
-import type { SharedFlags } from "@arlo-ready/cli-kit"
+import { type SharedFlags, secretGiven } from "@arlo-ready/cli-kit"
 import { type CredentialName, envVars } from "@arlo-ready/core"
 import { Effect, Option } from "effect"
 import { askSecret, askText, type PromptIO } from "./Prompt.js"
@@ -34,10 +34,11 @@ export const askMissing = (flags: SharedFlags, env: Env, io: PromptIO): Effect.E
     }
 
     let hasUser = given(f.username, env, envVars.username)
-    const hasPassword = given(f.password, env, envVars.password) || f.passwordStdin
+    // A secret from any source counts: a flag, stdin, a command, a variable or its _FILE or _COMMAND form.
+    const hasPassword = secretGiven(f, env, "password")
     let hasClient = given(f.clientId, env, envVars.clientId)
-    const hasSecret = given(f.clientSecret, env, envVars.clientSecret) || f.clientSecretStdin
-    const hasToken = given(f.accessToken, env, envVars.accessToken)
+    const hasSecret = secretGiven(f, env, "clientSecret")
+    const hasToken = secretGiven(f, env, "accessToken")
     const wantBasic = auth === "basic" || auth === "both" || (auth === undefined && !hasClient && !hasToken)
     const wantOAuth = auth === "oauth" || auth === "both" || (auth === undefined && !hasUser && !hasToken)
     const optional = auth === undefined

@@ -12,6 +12,7 @@ import {
   detectStyle,
   failOnFrom,
   inCi,
+  loadEnvFile,
   resolveAudit,
   runCli,
   type SharedFlags,
@@ -19,7 +20,7 @@ import {
   textValue,
   UsageError
 } from "@arlo-ready/cli-kit"
-import { Effect, Option, Redacted } from "effect"
+import { Effect, Either, Option, Redacted } from "effect"
 import { askMissing } from "./Ask.js"
 import { allFlags } from "./Flags.js"
 import { binName, version } from "./internal/version.js"
@@ -88,6 +89,13 @@ const withSources = (config: Audit["config"], source: "file"): Audit["config"] =
   credentials: config.credentials.map((c) => ({ ...c, source }))
 })
 
+/** The environment with --env-file's variables under it (a bad file is resolveAudit's to report). */
+const envWithFile = (flags: TuiFlags, env: Readonly<Record<string, string | undefined>>) =>
+  Either.match(loadEnvFile(Option.getOrUndefined(flags.envFile), env), {
+    onLeft: () => env,
+    onRight: (r) => r.env
+  })
+
 /**
  * Where keys come from: stdin when it is a terminal, else the controlling terminal (stdin may carry a
  * piped secret). Null when there is none: the run is then non-interactive.
@@ -125,7 +133,7 @@ export const program = (flags: TuiFlags) =>
         }
       } else {
         const asked = process.stdin.isTTY
-          ? yield* askMissing(flags, env, { input: process.stdin, output: process.stderr })
+          ? yield* askMissing(flags, envWithFile(flags, env), { input: process.stdin, output: process.stderr })
           : { flags, prompted: new Set<string>() }
         const resolved = yield* resolveAudit(asked.flags, { env })
         const typed = (w: string) =>

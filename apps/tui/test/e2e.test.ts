@@ -278,6 +278,33 @@ describe("arlo-ready in a terminal", () => {
   })
 })
 
+describe("secrets from files and dotenv files at a terminal", () => {
+  it("a password from ARLO_PASSWORD_FILE and a username from --env-file: nothing is asked for them", async () => {
+    const local = await startSimulator({ scenario: "ready" })
+    const dir = mkdtempSync(join(tmpdir(), "arlo-ready-tui-secrets-"))
+    try {
+      const p = local.platforms[Object.keys(local.platforms)[0]!]!
+      writeFileSync(join(dir, "password"), `${p.audit.password}\n`)
+      writeFileSync(join(dir, ".env"), `ARLO_USERNAME=${p.audit.username}\n`)
+      const s = open(
+        ["--base-url", p.baseUrl, "--auth", "basic", "--env-file", join(dir, ".env")],
+        { ARLO_PASSWORD_FILE: join(dir, "password") },
+        100,
+        30
+      )
+      await s.waitText("Verdict")
+      expect(s.raw()).not.toContain("Password:")
+      expect(s.raw()).not.toContain("Username")
+      expect(s.raw()).not.toContain(p.audit.password!)
+      await s.press("q")
+      expect(await s.exit).toBeLessThan(2)
+    } finally {
+      await local.close()
+      rmSync(dir, { recursive: true, force: true })
+    }
+  })
+})
+
 const run = (args: ReadonlyArray<string>, env: Record<string, string>) =>
   new Promise<{ code: number; stdout: string; stderr: string }>((res) => {
     const child = execFile(
