@@ -348,11 +348,11 @@ describe("the caps", () => {
 })
 
 describe("the Action's files", () => {
-  it("action.yml: every input is read by the entry, no expression in its text, node20 running action/main.mjs", () => {
+  it("action.yml: every input is read by the entry, no expression in its text, node24 running action/main.mjs", () => {
     const yml = readFileSync(join(root, "action.yml"), "utf8")
     // The runner evaluates `${{ }}` even in descriptions, and fails to load the Action on one it cannot.
     expect(yml).not.toContain("${{")
-    expect(yml).toMatch(/^runs:\n {2}using: node20\n {2}main: action\/main\.mjs\n/m)
+    expect(yml).toMatch(/^runs:\n {2}using: node24\n {2}main: action\/main\.mjs\n/m)
     const code = readFileSync(entry, "utf8")
     for (const name of declared("inputs"))
       expect(code.includes(`"${name}"`) || code.includes(` ${name}: `), name).toBe(true)
