@@ -6,7 +6,7 @@ import { JSONSchema, Schema } from "effect"
 import { catalogue, checkGroups, checkIds } from "./Catalogue.js"
 import { toolName, version } from "./internal/version.js"
 
-export const schemaVersion = "1.1" as const
+export const schemaVersion = "1.2" as const
 /**
  * Where the report's JSON Schema is published: the `report.schema.json` file of the @arlo-ready/core
  * package of this very version (also exported as `@arlo-ready/core/report.schema.json`).
