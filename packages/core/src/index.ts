@@ -52,6 +52,7 @@ export {
 } from "./Config.js"
 export { affectedBy, dependentsOf, type Rerun, type RunOptions, rerunSet, runEngine, targetOf } from "./Engine.js"
 export { reportFromEvents } from "./Events.js"
+export * from "./Fleet.js"
 export * from "./FleetTypes.js"
 export { HostResolver, type HostResolverService } from "./internal/resolver.js"
 export {

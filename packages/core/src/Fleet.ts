@@ -1,0 +1,25 @@
+/**
+ * Fleets: many platforms and accounts audited in one run. `parseFleet` reads a fleet file (JSON or
+ * YAML, credentials by reference only), `shardFleet` takes a stable slice of it for one CI machine,
+ * `runFleet` audits targets under one concurrency limit and a per-platform request budget, emitting
+ * each target's result as it finishes, and `fleetReport` / `mergeFleetReports` build the fleet report.
+ */
+import { JSONSchema } from "effect"
+import { FleetFile, FleetReport } from "./FleetTypes.js"
+import { version } from "./internal/version.js"
+
+export { type Fleet, FleetError, fleetLimits } from "./internal/fleet/model.js"
+export { parseFleet, targetNamePattern } from "./internal/fleet/parse.js"
+export { maxShards, parseShard, platformKey, shardFleet } from "./internal/fleet/shard.js"
+
+/** Where the fleet file's JSON Schema is published: a fleet file's `$schema`. */
+export const fleetSchemaUrl: string = `https://unpkg.com/@arlo-ready/core@${version}/fleet.schema.json`
+
+/** Where the fleet report's JSON Schema is published: a fleet report's `$schema`. */
+export const fleetReportSchemaUrl: string = `https://unpkg.com/@arlo-ready/core@${version}/fleet-report.schema.json`
+
+/** The fleet file's JSON Schema (shipped as `@arlo-ready/core/fleet.schema.json`). */
+export const fleetJsonSchema = (): object => ({ $id: fleetSchemaUrl, ...JSONSchema.make(FleetFile) })
+
+/** The fleet report's JSON Schema (shipped as `@arlo-ready/core/fleet-report.schema.json`). */
+export const fleetReportJsonSchema = (): object => ({ $id: fleetReportSchemaUrl, ...JSONSchema.make(FleetReport) })
