@@ -15,6 +15,7 @@ import {
   type UserPatch
 } from "./internal/Admin.js"
 import { app } from "./internal/App.js"
+import * as Fleet from "./internal/Fleet.js"
 import { type JournalEntry, ServerState } from "./internal/State.js"
 import {
   type Audit,
@@ -41,7 +42,11 @@ const applyNow = (patch: Effect.Effect<void, PatchError>): void => {
 export class SimulatorError extends Data.TaggedError("SimulatorError")<{ readonly message: string }> {}
 
 export interface StartOptions {
-  /** A built-in scenario name, a path to a scenario JSON file, or a Scenario value. */
+  /**
+   * A built-in scenario name, a path to a scenario JSON file, a Scenario value, or a fleet: `fleet:N`
+   * (N platforms, a seeded mix of the built-in stories), `fleet:N:SEED`, or `fleet:all` (every built-in
+   * scenario's platforms in one server).
+   */
   readonly scenario: string | ScenarioInput | Scenario
   /** The port to listen on; `0` (the default) picks a free one. */
   readonly port?: number | undefined
@@ -58,6 +63,8 @@ export interface PlatformInfo {
   readonly name: string
   readonly baseUrl: string
   readonly audit: Audit
+  /** The built-in scenario the platform's story comes from in a fleet; otherwise the scenario's own name. */
+  readonly story: string
 }
 
 /** A running simulator. */
@@ -103,7 +110,14 @@ export const make = (
         message: `refusing to listen on "${host}": the simulator serves loopback only (127.0.0.1, ::1 or localhost)`
       })
     }
-    const scenario = yield* Either.match(load(options.scenario), {
+    const built = Fleet.isFleetSpec(options.scenario)
+      ? Fleet.build(options.scenario)
+      : Either.map(load(options.scenario), (scenario) => ({
+          scenario,
+          stories: new Map<string, string>(),
+          dataNames: new Map<string, string>()
+        }))
+    const { scenario, stories, dataNames } = yield* Either.match(built, {
       onLeft: (e) => Effect.fail(e),
       onRight: (s) => Effect.succeed(s)
     })
@@ -113,7 +127,7 @@ export const make = (
         return yield* new ScenarioError({ message: `dialect override: ${formatParseError(checked.left)}` })
       }
     }
-    const state = new ServerState(scenario, options.dialect)
+    const state = new ServerState(scenario, options.dialect, dataNames)
     if (options.latencyMs !== undefined) state.latencyMs = options.latencyMs
     const server = http.createServer({ keepAliveTimeout: 5_000 })
     const port = options.port ?? 0
@@ -147,7 +161,12 @@ export const make = (
     state.centralOrigin = `http://${otherHost}:${actualPort}`
     const platforms: Record<string, PlatformInfo> = {}
     for (const p of state.platforms.values()) {
-      platforms[p.name] = { name: p.name, baseUrl: state.baseUrl(p.name), audit: p.audit }
+      platforms[p.name] = {
+        name: p.name,
+        baseUrl: state.baseUrl(p.name),
+        audit: p.audit,
+        story: stories.get(p.name) ?? scenario.name
+      }
     }
     return {
       url: state.origin,

@@ -15,6 +15,14 @@
  * ```
  */
 
+export type {
+  FleetEnvRef,
+  FleetFileOptions,
+  SimulatedFleet,
+  SimulatedFleetFile,
+  SimulatedFleetTarget
+} from "./FleetFile.js"
+export { dotenvOf, fleetFileOf } from "./FleetFile.js"
 export * as Scenario from "./Scenario.js"
 export { ScenarioError } from "./Scenario.js"
 export type {

@@ -75,13 +75,30 @@ export interface JournalEntry {
   readonly fault?: string
 }
 
+/**
+ * What platforms of one server share: generated data by its inputs, and the name a platform's data is
+ * generated for when it is not its own (a fleet platform takes its story's, so every platform of one
+ * story shares one dataset).
+ */
+export interface SharedData {
+  readonly datasets: Map<string, Dataset.Dataset>
+  readonly dataNames: ReadonlyMap<string, string>
+}
+
+export const newSharedData = (dataNames: ReadonlyMap<string, string> = new Map()): SharedData => ({
+  datasets: new Map(),
+  dataNames
+})
+
 export class PlatformState {
   readonly name: string
   mfaSetting: MfaSetting
   dialect: Dialect
   readonly users = new Map<string, UserState>()
   readonly clients = new Map<string, ClientState>()
-  readonly data: Dataset.Dataset
+  /** Built on first use, and shared with every platform whose data would come out the same. */
+  #data: Dataset.Dataset | undefined
+  readonly #dataFrom: () => Dataset.Dataset
   readonly audit: Audit
   readonly rng: Prng.Prng
   perMinute: number
@@ -96,7 +113,7 @@ export class PlatformState {
   inFlight = 0
   peakInFlight = 0
 
-  constructor(p: Platform, dialectOverride: DialectInput | undefined) {
+  constructor(p: Platform, dialectOverride: DialectInput | undefined, shared: SharedData = newSharedData()) {
     this.name = p.name
     this.mfaSetting = p.mfaSetting
     this.dialect = dialectOverride ? mergeDialect(p.dialect, dialectOverride) : p.dialect
@@ -145,12 +162,27 @@ export class PlatformState {
         status: c.status
       })
     }
-    this.data = Dataset.generate(seed, p.name, contacts)
+    const dataName = shared.dataNames.get(p.name) ?? p.name
+    const key = JSON.stringify([seed, dataName, contacts.map((c) => [c.contactId, c.email, c.firstName, c.lastName])])
+    this.#dataFrom = () => {
+      let data = shared.datasets.get(key)
+      if (data === undefined) {
+        data = Dataset.generate(seed, dataName, contacts)
+        shared.datasets.set(key, data)
+      }
+      return data
+    }
     this.perMinute = p.rateLimit.perMinute
     this.setRateLimit(p.rateLimit.perMinute, p.rateLimit.spent)
     this.setFaults(p.faults)
     this.tokenLifetimeSeconds = p.tokenLifetimeSeconds
     this.codeLifetimeSeconds = p.codeLifetimeSeconds
+  }
+
+  /** The platform's generated data (immutable: platforms share it). */
+  get data(): Dataset.Dataset {
+    this.#data ??= this.#dataFrom()
+    return this.#data
   }
 
   setRateLimit(perMinute: number, spent: number) {
@@ -258,10 +290,15 @@ export class ServerState {
   journal: Array<JournalEntry> = []
   seq = 0
 
-  constructor(scenario: Scenario, dialect: DialectInput | undefined) {
+  constructor(
+    scenario: Scenario,
+    dialect: DialectInput | undefined,
+    dataNames: ReadonlyMap<string, string> = new Map()
+  ) {
     this.scenario = scenario
     this.latencyMs = scenario.latencyMs
-    for (const p of scenario.platforms) this.platforms.set(p.name, new PlatformState(p, dialect))
+    const shared = newSharedData(dataNames)
+    for (const p of scenario.platforms) this.platforms.set(p.name, new PlatformState(p, dialect, shared))
   }
 
   baseUrl(platform: string): string {
