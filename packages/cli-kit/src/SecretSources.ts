@@ -22,6 +22,16 @@ import { runSecretCommand } from "./internal/secretCommand.js"
 import { oneLine } from "./internal/text.js"
 import { UsageError } from "./UsageError.js"
 
+/**
+ * The runner of one secret command (a fleet's `{command}` references use it too): no shell, the
+ * trimmed stdout `Redacted`, a one-line failure that shows its stderr and never its stdout.
+ */
+export {
+  runSecretCommand,
+  type SecretCommandFailure,
+  type SecretCommandOptions
+} from "./internal/secretCommand.js"
+
 type Env = Readonly<Record<string, string | undefined>>
 
 /** The secrets a file or a command may give. */
