@@ -9,24 +9,35 @@ import * as path from "node:path"
 import { parseArgs } from "node:util"
 import * as NodeRuntime from "@effect/platform-node/NodeRuntime"
 import { Cause, Effect, Exit } from "effect"
-import { type Audit, builtInNames, load, ScenarioError, scenariosDir } from "./Scenario.js"
-import { isLoopback, make, SimulatorError } from "./Simulator.js"
+import { dotenvOf, fleetFileOf } from "./FleetFile.js"
+import { isFleetSpec } from "./internal/Fleet.js"
+import { type Audit, builtInNames, ScenarioError, scenariosDir } from "./Scenario.js"
+import { isLoopback, make, SimulatorError, type SimulatorHandle } from "./Simulator.js"
 
 /** The port the bin listens on unless `--port` says otherwise. */
 const DEFAULT_PORT = 4010
 
-const usage = `Usage: arlo-simulator [--scenario NAME|FILE] [--port N] [--host 127.0.0.1] [--list-scenarios] [--help]
+const usage = `Usage: arlo-simulator [--scenario NAME|FILE] [--port N] [--host 127.0.0.1] [--write-fleet PATH]
+                      [--write-fleet-env PATH] [--list-scenarios] [--help]
 
 Serves simulated Arlo platforms on loopback until interrupted (Ctrl+C).
 
-  --scenario NAME|FILE  a built-in scenario (see --list-scenarios) or a scenario JSON file (default: demo)
-  --port N              the port to listen on (default: ${DEFAULT_PORT}; 0 picks a free port)
-  --host HOST           a loopback address: 127.0.0.1 (default), ::1 or localhost
-  --list-scenarios      list the built-in scenarios and exit
-  --help                show this help and exit
+  --scenario NAME|FILE    a built-in scenario (see --list-scenarios), a scenario JSON file, or a fleet:
+                          fleet:N (N platforms, a seeded mix of the built-in stories), fleet:N:SEED,
+                          fleet:all (every built-in scenario in one server) (default: demo)
+  --port N                the port to listen on (default: ${DEFAULT_PORT}; 0 picks a free port)
+  --host HOST             a loopback address: 127.0.0.1 (default), ::1 or localhost
+  --write-fleet PATH      once listening, write a fleet file auditing every platform (credentials as
+                          environment variable references)
+  --write-fleet-env PATH  where their values go, in dotenv form (default: PATH with .env for .json;
+                          "-" prints them on stdout)
+  --list-scenarios        list the built-in scenarios and exit
+  --help                  show this help and exit
 `
 
 class UsageError extends Error {}
+/** A file the bin was asked to write could not be written. */
+class WriteError extends Error {}
 
 const parse = (argv: ReadonlyArray<string>) => {
   try {
@@ -36,6 +47,8 @@ const parse = (argv: ReadonlyArray<string>) => {
         scenario: { type: "string" },
         port: { type: "string" },
         host: { type: "string" },
+        "write-fleet": { type: "string" },
+        "write-fleet-env": { type: "string" },
         "list-scenarios": { type: "boolean" },
         help: { type: "boolean", short: "h" }
       },
@@ -105,6 +118,45 @@ const describe = (url: string, scenarioName: string, description: string, rows: 
   return lines.join("\n")
 }
 
+/** A fleet's summary: how many platforms of each story, where they are; no credentials (they are many). */
+const summarize = (sim: Omit<SimulatorHandle, "close">) => {
+  const names = Object.keys(sim.platforms)
+  const stories = new Map<string, number>()
+  for (const p of Object.values(sim.platforms)) stories.set(p.story, (stories.get(p.story) ?? 0) + 1)
+  const width = Math.max(...[...stories.keys()].map((n) => n.length))
+  return [
+    `Arlo simulator: scenario "${sim.scenario.name}" on ${sim.url}`,
+    `  ${names.length} platform${names.length === 1 ? "" : "s"}, ${names[0]} … ${names.at(-1)}, each at ${sim.url}/{name}`,
+    "",
+    ...[...stories]
+      .sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]))
+      .map(([story, n]) => `  ${story.padEnd(width)}  ${String(n).padStart(5)}`),
+    "",
+    "Credentials: --write-fleet PATH writes a fleet file for them, or see /__admin/platforms.",
+    `Journal: ${sim.url}/__admin/journal   Platforms: ${sim.url}/__admin/platforms`,
+    "Press Ctrl+C to stop."
+  ].join("\n")
+}
+
+/** `fleet.json` → `fleet.env`; any other name gets `.env` added. */
+const envPathFor = (fleetPath: string) =>
+  fleetPath.endsWith(".json") ? `${fleetPath.slice(0, -".json".length)}.env` : `${fleetPath}.env`
+
+/** Writes the fleet file and its variables; what it wrote, in one line for stdout (never a secret). */
+const writeFleet = (sim: Omit<SimulatorHandle, "close">, fleetPath: string, envPath: string) => {
+  const { file, env } = fleetFileOf(sim)
+  try {
+    fs.writeFileSync(fleetPath, `${JSON.stringify(file, null, 2)}\n`)
+    if (envPath !== "-") fs.writeFileSync(envPath, dotenvOf(env), { mode: 0o600 })
+  } catch (e) {
+    throw new WriteError(
+      `cannot write ${(e as { path?: string }).path ?? fleetPath} (${(e as NodeJS.ErrnoException).code ?? "error"})`
+    )
+  }
+  if (envPath === "-") return dotenvOf(env)
+  return `Fleet file: ${fleetPath} (${file.targets.length} targets); its credentials: ${envPath} (load them with: set -a; . ${envPath}; set +a)\n`
+}
+
 const main = Effect.gen(function* () {
   const args = parse(process.argv.slice(2))
   if (args.help) {
@@ -119,18 +171,28 @@ const main = Effect.gen(function* () {
   if (args.host !== undefined && !isLoopback(args.host)) {
     throw new UsageError(`--host must be a loopback address (127.0.0.1, ::1 or localhost), got "${args.host}"`)
   }
-  const scenario = yield* Effect.suspend(() => {
-    const r = load(args.scenario ?? "demo")
-    return r._tag === "Left" ? Effect.fail(r.left) : Effect.succeed(r.right)
-  })
-  const sim = yield* make({ scenario, port, host: args.host })
-  const rows = scenario.platforms.map((p) => ({
-    name: p.name,
-    baseUrl: sim.platforms[p.name]!.baseUrl,
-    mfaSetting: p.mfaSetting,
-    audit: p.audit
-  }))
-  process.stdout.write(`${describe(sim.url, scenario.name, scenario.description, rows)}\n`)
+  const fleetPath = args["write-fleet"]
+  if (fleetPath === "" || args["write-fleet-env"] === "") throw new UsageError("--write-fleet needs a file path")
+  if (args["write-fleet-env"] !== undefined && fleetPath === undefined) {
+    throw new UsageError("--write-fleet-env needs --write-fleet PATH")
+  }
+  const spec = args.scenario ?? "demo"
+  const sim = yield* make({ scenario: spec, port, host: args.host })
+  const scenario = sim.scenario
+  if (isFleetSpec(spec)) {
+    process.stdout.write(`${summarize(sim)}\n`)
+  } else {
+    const rows = scenario.platforms.map((p) => ({
+      name: p.name,
+      baseUrl: sim.platforms[p.name]!.baseUrl,
+      mfaSetting: p.mfaSetting,
+      audit: p.audit
+    }))
+    process.stdout.write(`${describe(sim.url, scenario.name, scenario.description, rows)}\n`)
+  }
+  if (fleetPath !== undefined) {
+    process.stdout.write(writeFleet(sim, fleetPath, args["write-fleet-env"] ?? envPathFor(fleetPath)))
+  }
   return yield* Effect.never
 }).pipe(
   Effect.scoped,
@@ -144,9 +206,9 @@ const main = Effect.gen(function* () {
   ),
   Effect.catchAllDefect((d) =>
     Effect.sync(() => {
-      if (d instanceof UsageError) {
+      if (d instanceof UsageError || d instanceof WriteError) {
         process.stderr.write(`arlo-simulator: ${d.message}\n`)
-        return 2
+        return d instanceof UsageError ? 2 : 1
       }
       process.stderr.write(`arlo-simulator: unexpected error: ${d instanceof Error ? d.message : String(d)}\n`)
       return 1

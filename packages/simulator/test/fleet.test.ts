@@ -99,14 +99,14 @@ describe("the fleet mix", () => {
   })
 
   it.each([
-    ["fleet:0", /N must be from 1 to 10000/],
-    ["fleet:10001", /N must be from 1 to 10000/],
-    ["fleet:", /N must be from 1 to 10000/],
-    ["fleet:ten", /N must be from 1 to 10000/],
-    ["fleet:-5", /N must be from 1 to 10000/],
-    ["fleet:5:x", /SEED must be from 0 to 4294967295/],
+    ["fleet:0", /N must be an integer from 1 to 10000/],
+    ["fleet:10001", /N must be an integer from 1 to 10000/],
+    ["fleet:", /N must be an integer from 1 to 10000/],
+    ["fleet:ten", /N must be an integer from 1 to 10000/],
+    ["fleet:-5", /N must be an integer from 1 to 10000/],
+    ["fleet:5:x", /SEED must be an integer from 0 to 4294967295/],
     ["fleet:5:4294967296", /SEED must be/],
-    ["fleet:5:1:2", /use fleet:N .* or fleet:all/]
+    ["fleet:5:1:2", /write fleet:N, fleet:N:SEED or fleet:all$/]
   ])("refuses %s in one line", async (scenario, message) => {
     const e = await startSimulator({ scenario }).then(
       () => undefined,

@@ -44,7 +44,7 @@ export interface FleetBuild {
 /** `true` for a `fleet:…` scenario name. */
 export const isFleetSpec = (spec: unknown): spec is string => typeof spec === "string" && spec.startsWith("fleet:")
 
-const usage = "use fleet:N (N from 1 to 10000), fleet:N:SEED (SEED from 0 to 4294967295) or fleet:all"
+const forms = "fleet:N, fleet:N:SEED or fleet:all"
 
 /** The built-in scenarios, decoded once: they are immutable and every fleet reuses them. */
 const stories = new Map<string, Scenario>()
@@ -81,11 +81,15 @@ const fromStory = (p: Platform, name: string): Platform => {
 
 const parseCount = (spec: string, raw: string, seedRaw: string | undefined) => {
   if (!/^\d{1,5}$/.test(raw) || Number(raw) < 1 || Number(raw) > MAX_FLEET) {
-    return Either.left(new ScenarioError({ message: `fleet scenario "${spec}": N must be from 1 to 10000; ${usage}` }))
+    return Either.left(
+      new ScenarioError({ message: `fleet scenario "${spec}": N must be an integer from 1 to 10000 (${forms})` })
+    )
   }
   if (seedRaw !== undefined && (!/^\d{1,10}$/.test(seedRaw) || Number(seedRaw) > 0xffffffff)) {
     return Either.left(
-      new ScenarioError({ message: `fleet scenario "${spec}": SEED must be from 0 to 4294967295; ${usage}` })
+      new ScenarioError({
+        message: `fleet scenario "${spec}": SEED must be an integer from 0 to 4294967295 (${forms})`
+      })
     )
   }
   return Either.right({ count: Number(raw), seed: seedRaw === undefined ? DEFAULT_SEED : Number(seedRaw) })
@@ -164,6 +168,6 @@ export const build = (spec: string): Either.Either<FleetBuild, ScenarioError> =>
   const rest = spec.slice("fleet:".length)
   if (rest === "all") return everyScenario(spec)
   const [raw = "", seedRaw, ...extra] = rest.split(":")
-  if (extra.length > 0) return Either.left(new ScenarioError({ message: `fleet scenario "${spec}": ${usage}` }))
+  if (extra.length > 0) return Either.left(new ScenarioError({ message: `fleet scenario "${spec}": write ${forms}` }))
   return Either.flatMap(parseCount(spec, raw, seedRaw), ({ count, seed }) => mixed(spec, count, seed))
 }
