@@ -6,17 +6,17 @@
  */
 import { JSONSchema } from "effect"
 import { FleetFile, FleetReport } from "./FleetTypes.js"
+import { fleetReportSchemaUrl } from "./internal/fleet/report.js"
 import { version } from "./internal/version.js"
 
 export { type Fleet, FleetError, fleetLimits } from "./internal/fleet/model.js"
 export { parseFleet, targetNamePattern } from "./internal/fleet/parse.js"
+export { fleetReport, fleetReportSchemaUrl, mergeFleetReports } from "./internal/fleet/report.js"
+export { type FleetRunOptions, runFleet } from "./internal/fleet/run.js"
 export { maxShards, parseShard, platformKey, shardFleet } from "./internal/fleet/shard.js"
 
 /** Where the fleet file's JSON Schema is published: a fleet file's `$schema`. */
 export const fleetSchemaUrl: string = `https://unpkg.com/@arlo-ready/core@${version}/fleet.schema.json`
-
-/** Where the fleet report's JSON Schema is published: a fleet report's `$schema`. */
-export const fleetReportSchemaUrl: string = `https://unpkg.com/@arlo-ready/core@${version}/fleet-report.schema.json`
 
 /** The fleet file's JSON Schema (shipped as `@arlo-ready/core/fleet.schema.json`). */
 export const fleetJsonSchema = (): object => ({ $id: fleetSchemaUrl, ...JSONSchema.make(FleetFile) })

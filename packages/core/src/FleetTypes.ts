@@ -77,6 +77,8 @@ export type FleetCounts = typeof FleetCounts.Type
 /** One target's outcome: its audit report, or why it could not be audited (then `incomplete`). */
 export const FleetTargetResult = Schema.Struct({
   name: Schema.String,
+  /** The target's position in the fleet file (from 0): how merged shards are put back in file order. */
+  index: Schema.optional(Schema.Number),
   tags: Schema.Array(Schema.String),
   /** The base URL audited (the platform's, when the target names a platform). */
   baseUrl: Schema.String,

@@ -1,10 +1,11 @@
 /**
- * The Promise API, for users who do not use Effect: `runAudit` and `auditEvents`. Requests go through
+ * The Promise API, for users who do not use Effect: `runAudit`, `auditEvents`, and for fleets
+ * `loadFleet` and `auditFleet`. Requests go through
  * the platform's `fetch` (`FetchHttpClient`): no native dependency, and the same code runs on Node,
  * Deno and Bun. Nothing here exits the process or writes to the console.
  */
 import { FetchHttpClient } from "@effect/platform"
-import { Effect, Either, type Redacted, Stream } from "effect"
+import { Effect, Either, Redacted, Stream } from "effect"
 import { audit, auditStream, runChecks } from "./Audit.js"
 import { type CheckId, isCheckId } from "./Catalogue.js"
 import {
@@ -17,6 +18,8 @@ import {
   fromOptions,
   type MfaSetting
 } from "./Config.js"
+import { type Fleet, type FleetRunOptions, parseFleet, runFleet } from "./Fleet.js"
+import type { FleetTarget, FleetTargetResult } from "./FleetTypes.js"
 import { checkKeys, configInputKeys, credentialKeys, keySet } from "./internal/config/keys.js"
 import { echo } from "./internal/echo.js"
 import type { AuditEvent, CheckResult, Report } from "./Report.js"
@@ -139,3 +142,45 @@ export const rerunChecks = async (
 
 const isReport = (v: unknown): v is Report =>
   typeof v === "object" && v !== null && !Array.isArray(v) && Array.isArray((v as Report).checks)
+
+/** Parses a fleet file (JSON or YAML); throws the `FleetError` (one line naming `FILE:LINE` and the key). */
+export const loadFleet = (text: string, fileName: string): Fleet => {
+  const r = parseFleet(text, fileName)
+  if (Either.isLeft(r)) throw r.left
+  return r.right
+}
+
+/** {@link FleetRunOptions} with a Promise-returning command runner. */
+export interface AuditFleetOptions extends Omit<FleetRunOptions, "runCommand"> {
+  /** Runs a `{command}` reference and resolves to what it printed; a rejection is a target error (not shown). */
+  readonly runCommand?: (argv: ReadonlyArray<string>) => Promise<string | Redacted.Redacted<string>>
+}
+
+/**
+ * The Promise counterpart of `runFleet`: audits `targets` (the whole fleet by default) and yields each
+ * target's result as it finishes, over `fetch`. Never throws for a target: its problem is its result.
+ * Leaving the loop early stops the run.
+ */
+export const auditFleet = (
+  fleet: Fleet,
+  targets: ReadonlyArray<FleetTarget> = fleet.targets,
+  options: AuditFleetOptions = {}
+): AsyncIterable<FleetTargetResult> => {
+  const { runCommand, ...rest } = options
+  const run: FleetRunOptions = {
+    ...rest,
+    ...(runCommand !== undefined
+      ? {
+          runCommand: (argv: ReadonlyArray<string>) =>
+            Effect.tryPromise({
+              try: async () => {
+                const out = await runCommand(argv)
+                return Redacted.isRedacted(out) ? out : Redacted.make(out)
+              },
+              catch: () => `the command ${echo(argv[0] ?? "")} failed.`
+            })
+        }
+      : {})
+  }
+  return Stream.toAsyncIterable(runFleet(fleet, targets, run).pipe(Stream.provideLayer(FetchHttpClient.layer)))
+}

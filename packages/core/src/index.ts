@@ -62,7 +62,16 @@ export {
   TlsInspector,
   type TlsInspectorService
 } from "./internal/tlsInspect.js"
-export { type AuditOptions, auditEvents, configFromOptions, rerunChecks, runAudit } from "./Promise.js"
+export {
+  type AuditFleetOptions,
+  type AuditOptions,
+  auditEvents,
+  auditFleet,
+  configFromOptions,
+  loadFleet,
+  rerunChecks,
+  runAudit
+} from "./Promise.js"
 export * from "./Report.js"
 export {
   type ApiException,
