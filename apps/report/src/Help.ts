@@ -22,9 +22,23 @@ export const helpDoc = (): HelpDoc => ({
       "JSON on stdout and a JUnit file for the CI's test view (credentials from ARLO_* variables)"
     ],
     [`${binName} --platform acme --only oauth.token`, "Re-check one check (the checks it needs run too)"],
-    [`${binName} --list-checks --format text`, "List the checks and their prerequisites"]
+    [`${binName} --list-checks --format text`, "List the checks and their prerequisites"],
+    [
+      `${binName} --fleet fleet.yml --shard 2/3 --output json=shard-2.json`,
+      "Audit shard 2 of 3 of a fleet file (each target's credentials by reference), the JSON for merge"
+    ],
+    [`${binName} merge shards/ --format markdown`, "Merge the shards' JSON reports into one fleet report"]
   ],
-  sections: [checksSection(catalogue), exitCodesSection()]
+  sections: [
+    {
+      heading: "Commands",
+      rows: [
+        ["merge DIR|FILE...", "Merge the JSON fleet reports of --shard runs into one fleet report (see merge --help)."]
+      ]
+    },
+    checksSection(catalogue),
+    exitCodesSection()
+  ]
 })
 
 /** The help text. */

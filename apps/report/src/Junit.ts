@@ -8,9 +8,11 @@ import { type CheckResult, checkGroups, groupTitles, type Report } from "@arlo-r
 import { detailLines } from "./internal/details.js"
 import { xmlAttr, xmlText } from "./internal/xml.js"
 
-const seconds = (ms: number): string => (Math.max(0, ms) / 1000).toFixed(3)
+/** Milliseconds as JUnit's seconds, `1.250`. */
+export const seconds = (ms: number): string => (Math.max(0, ms) / 1000).toFixed(3)
 
-interface Counts {
+/** The tests of a suite by outcome. */
+export interface Counts {
   tests: number
   failures: number
   errors: number
@@ -40,9 +42,16 @@ const skipReason = (result: CheckResult): string => {
   return `Blocked by ${result.blockedBy.join(", ")}: ${summary}`
 }
 
-const testcase = (report: Report, result: CheckResult, failOn: FailOn, counts: Counts): string => {
+/** One check as a testcase, counted; its class is `PREFIX.GROUP` (`arlo-ready.oauth`). */
+export const testcase = (
+  report: Report,
+  result: CheckResult,
+  failOn: FailOn,
+  counts: Counts,
+  classPrefix = "arlo-ready"
+): string => {
   counts.tests++
-  const open = `    <testcase name="${xmlAttr(result.id)}" classname="${xmlAttr(`arlo-ready.${result.group}`)}" time="${seconds(result.durationMs)}">`
+  const open = `    <testcase name="${xmlAttr(result.id)}" classname="${xmlAttr(`${classPrefix}.${result.group}`)}" time="${seconds(result.durationMs)}">`
   const body = detailLines(report, result, { evidence: true }).join("\n")
   const type = xmlAttr(result.cause?.code ?? result.status)
   const message = xmlAttr(`${oneLine(result.title)}: ${oneLine(result.summary)}`)
@@ -70,7 +79,8 @@ const testcase = (report: Report, result: CheckResult, failOn: FailOn, counts: C
   return out.join("\n")
 }
 
-const counted = (c: Counts): string =>
+/** A suite's counts as attributes. */
+export const counted = (c: Counts): string =>
   `tests="${c.tests}" failures="${c.failures}" errors="${c.errors}" skipped="${c.skipped}"`
 
 /** The report as a JUnit XML document (UTF-8, ends with a newline). */

@@ -24,12 +24,14 @@ import {
 import type { AuditEvent } from "@arlo-ready/core"
 import { Effect, Either, Option } from "effect"
 import { allFlags } from "./Flags.js"
+import { fleetProgram } from "./FleetRun.js"
 import { formats, ndjsonLine, render } from "./Format.js"
 import { annotations, maskCommands } from "./Github.js"
 import { runAudit } from "./internal/audit.js"
 import { binName, version } from "./internal/version.js"
 import { listChecksJson, listChecksText } from "./ListChecks.js"
 import { markdown } from "./Markdown.js"
+import { mergeMain } from "./Merge.js"
 import { checkWritable, parseOutputs, writeOutput } from "./Outputs.js"
 
 /** The flags of the report app. */
@@ -39,7 +41,22 @@ export interface ReportFlags extends SharedFlags {
   readonly output: ReadonlyArray<string>
   readonly failOn: Option.Option<string>
   readonly listChecks: boolean
+  /** `--fleet FILE` and the flags that go with it. */
+  readonly fleet: Option.Option<string>
+  readonly shard: Option.Option<string>
+  readonly fleetTarget: ReadonlyArray<string>
+  readonly fleetConcurrency: Option.Option<string>
 }
+
+/** The fleet flags given without `--fleet`. */
+const fleetOnly = (flags: ReportFlags): string | undefined =>
+  Option.isSome(flags.shard)
+    ? "--shard"
+    : flags.fleetTarget.length > 0
+      ? "--target"
+      : Option.isSome(flags.fleetConcurrency)
+        ? "--fleet-concurrency"
+        : undefined
 
 const out = (text: string) =>
   Effect.sync(() => {
@@ -62,6 +79,20 @@ export const program = (flags: ReportFlags) =>
         : "json"
     const failOn = yield* failOnFrom(flags.failOn)
     const outputs = yield* parseOutputs(flags.output)
+
+    if (Option.isSome(flags.fleet)) {
+      return yield* fleetProgram(flags, {
+        fleetFile: flags.fleet.value,
+        shard: flags.shard,
+        targets: flags.fleetTarget,
+        fleetConcurrency: flags.fleetConcurrency,
+        format,
+        failOn,
+        outputs
+      })
+    }
+    const stray = fleetOnly(flags)
+    if (stray) return yield* new UsageError({ message: `${stray} goes with --fleet FILE: give the fleet file` })
 
     if (flags.listChecks) {
       if (format !== "json" && format !== "text") {
@@ -140,6 +171,7 @@ export const program = (flags: ReportFlags) =>
 /** Runs the command line (the full argv: node, script, args…). */
 export const main = (argv: ReadonlyArray<string>) =>
   Effect.gen(function* () {
+    if (argv[2] === "merge") return yield* mergeMain(argv.slice(3))
     const values = yield* commandLine(argv, {
       flags: allFlags,
       version,
@@ -152,6 +184,10 @@ export const main = (argv: ReadonlyArray<string>) =>
       format: textValue(v, "format"),
       output: listValue(v, "output"),
       failOn: textValue(v, "failOn"),
-      listChecks: v.listChecks === true
+      listChecks: v.listChecks === true,
+      fleet: textValue(v, "fleet"),
+      shard: textValue(v, "shard"),
+      fleetTarget: listValue(v, "fleetTarget"),
+      fleetConcurrency: textValue(v, "fleetConcurrency")
     })
   })

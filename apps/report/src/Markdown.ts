@@ -19,7 +19,8 @@ import { exchangeLine } from "./internal/details.js"
 /** GitHub's step-summary cap is 1 MiB; stay clearly below it. */
 export const markdownLimitBytes = 1_000_000
 
-const statusEmoji: Record<CheckStatus, string> = {
+/** The mark of a check status in Markdown. */
+export const statusEmoji: Record<CheckStatus, string> = {
   pass: "✅",
   warn: "⚠️",
   fail: "❌",
@@ -28,7 +29,8 @@ const statusEmoji: Record<CheckStatus, string> = {
   not_applicable: "➖"
 }
 
-const verdictText: Record<Verdict, string> = {
+/** A verdict in Markdown: its mark and words. */
+export const verdictText: Record<Verdict, string> = {
   ready: "✅ Ready",
   ready_with_warnings: "⚠️ Ready, with warnings",
   not_ready: "❌ Not ready",
@@ -77,7 +79,7 @@ export const mdText = (s: string): string => {
 }
 
 /** Inline code: backticks cannot be escaped inside a code span, so a longer fence is used. */
-const mdCode = (s: string): string => {
+export const mdCode = (s: string): string => {
   const text = oneLine(s)
   const longest = Math.max(0, ...(text.match(/`+/g) ?? []).map((r) => r.length))
   const fence = "`".repeat(longest + 1)

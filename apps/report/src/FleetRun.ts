@@ -1,0 +1,310 @@
+/**
+ * `arlo-ready-report --fleet FILE`: reads the fleet file, takes the shard (`--shard i/n`) and the named
+ * targets (`--target`), audits them with the core's `runFleet` over the apps' HTTP client (the same
+ * proxy and CA settings as a single audit, per platform), and writes the fleet report in every format
+ * asked for. With `--format ndjson` each target's line goes to stdout as it finishes, and the reports
+ * are not kept unless another output needs them, so memory stays flat however large the fleet. The
+ * progress goes to stderr. The exit code is the worst target's; 130 on Ctrl+C, with the reports so far
+ * still written.
+ */
+import { appendFileSync, readFileSync } from "node:fs"
+import {
+  Cli,
+  childEnv,
+  detectStyle,
+  didYouMean,
+  ExitCode,
+  exitCodeFor,
+  type FailOn,
+  inCi,
+  invokedAs,
+  loadEnvFile,
+  parseCount,
+  parseDuration,
+  parseOptional,
+  runSecretCommand,
+  secretCommandTimeoutMs,
+  secretMaxBytes,
+  UsageError
+} from "@arlo-ready/cli-kit"
+import {
+  type Fleet,
+  type FleetReport,
+  type FleetTarget,
+  type FleetTargetResult,
+  fleetReport,
+  parseFleet,
+  parseShard,
+  runFleet,
+  type Shard,
+  shardFleet
+} from "@arlo-ready/core"
+import { Effect, Either, Option, Redacted, Stream } from "effect"
+import { fleetFinishedLine, fleetTargetLine, fleetVerdictLine, renderFleet, targetLine } from "./FleetFormat.js"
+import { fleetAnnotations } from "./FleetGithub.js"
+import { fleetMarkdown } from "./FleetMarkdown.js"
+import type { Format } from "./Format.js"
+import { maskCommands } from "./Github.js"
+import { fleetHttpClient, fleetNetworks } from "./internal/fleetNetwork.js"
+import { fleetProgress } from "./internal/fleetProgress.js"
+import { binName } from "./internal/version.js"
+import type { ReportFlags } from "./Main.js"
+import { checkWritable, type Output, writeOutput } from "./Outputs.js"
+
+type Env = Readonly<Record<string, string | undefined>>
+
+/** The flags that name one target or its credentials: the fleet file says those, per target. */
+const targetFlags: ReadonlyArray<readonly [keyof ReportFlags, string]> = [
+  ["platform", "--platform"],
+  ["baseUrl", "--base-url"],
+  ["username", "--username"],
+  ["password", "--password"],
+  ["passwordStdin", "--password-stdin"],
+  ["passwordCommand", "--password-command"],
+  ["clientId", "--client-id"],
+  ["clientSecret", "--client-secret"],
+  ["clientSecretStdin", "--client-secret-stdin"],
+  ["clientSecretCommand", "--client-secret-command"],
+  ["redirectUri", "--redirect-uri"],
+  ["scopes", "--scopes"],
+  ["accessToken", "--access-token"],
+  ["accessTokenCommand", "--access-token-command"],
+  ["auth", "--auth"],
+  ["mfaSetting", "--mfa-setting"],
+  ["expectAccess", "--expect-access"]
+]
+
+/** The flags a fleet run does not take, with what to do instead. */
+const notWithFleet = (flags: ReportFlags): UsageError | undefined => {
+  const given = (k: keyof ReportFlags) => {
+    const v: unknown = flags[k]
+    return v === true || (Option.isOption(v) && Option.isSome(v)) || (Array.isArray(v) && v.length > 0)
+  }
+  for (const [key, flag] of targetFlags) {
+    if (given(key)) {
+      return new UsageError({
+        message: `${flag} does not go with --fleet: each target's platform, credentials and settings are in the fleet file`
+      })
+    }
+  }
+  if (given("concurrency")) {
+    return new UsageError({ message: "--concurrency does not go with --fleet: use --fleet-concurrency N" })
+  }
+  for (const [key, flag] of [
+    ["only", "--only"],
+    ["skip", "--skip"],
+    ["assume", "--assume"],
+    ["listChecks", "--list-checks"]
+  ] as const) {
+    if (given(key))
+      return new UsageError({ message: `${flag} does not go with --fleet: a fleet run audits every check` })
+  }
+  return undefined
+}
+
+/** Reads and parses the fleet file; a file that cannot be read or used is one line. */
+const readFleet = (path: string): Either.Either<Fleet, UsageError> => {
+  let text: string
+  try {
+    text = readFileSync(path, "utf8")
+  } catch (e) {
+    const code = (e as { code?: string }).code ?? "unreadable"
+    const why = code === "ENOENT" ? "it does not exist" : code === "EISDIR" ? "it is a directory" : `${code}`
+    return Either.left(new UsageError({ message: `--fleet ${path}: cannot read it (${why})` }))
+  }
+  return Either.mapLeft(parseFleet(text, path), (e) => new UsageError({ message: e.message }))
+}
+
+/** The targets this run audits: the shard's, then those `--target` names. */
+const selectTargets = (
+  fleet: Fleet,
+  shard: Shard | null,
+  names: ReadonlyArray<string>
+): Either.Either<ReadonlyArray<FleetTarget>, UsageError> => {
+  const inShard = shard === null ? fleet.targets : shardFleet(fleet, shard)
+  const wanted = names.flatMap((n) => n.split(",")).map((n) => n.trim())
+  if (wanted.length === 0) return Either.right(inShard)
+  const all = fleet.targets.map((t) => t.name)
+  for (const name of wanted) {
+    if (!all.includes(name)) {
+      const near = didYouMean(name, all)
+      return Either.left(
+        new UsageError({
+          message: `--target ${name}: no such target in the fleet${near ? `: did you mean ${near}?` : ""}`
+        })
+      )
+    }
+  }
+  return Either.right(inShard.filter((t) => wanted.includes(t.name)))
+}
+
+/** The variables a fleet names for a secret: a secret command's environment leaves them out. */
+const secretVariables = (targets: ReadonlyArray<FleetTarget>): Set<string> => {
+  const out = new Set<string>()
+  for (const t of targets) {
+    for (const ref of [t.password, t.clientSecret, t.accessToken]) if (ref && "env" in ref) out.add(ref.env)
+  }
+  return out
+}
+
+/** The secrets the environment holds for the targets (for `::add-mask::`, before anything prints). */
+const envSecrets = (targets: ReadonlyArray<FleetTarget>, env: Env): Array<Redacted.Redacted<string>> =>
+  [...secretVariables(targets)]
+    .map((name) => env[name])
+    .filter((v): v is string => v !== undefined && v !== "")
+    .map((v) => Redacted.make(v))
+
+/** What the fleet run was asked, checked before it starts. */
+export interface FleetRequest {
+  readonly fleetFile: string
+  readonly shard: Option.Option<string>
+  readonly targets: ReadonlyArray<string>
+  readonly fleetConcurrency: Option.Option<string>
+  readonly format: Format
+  readonly failOn: FailOn
+  readonly outputs: ReadonlyArray<Output>
+}
+
+/** Everything a fleet run needs, resolved from the flags, the environment and the fleet file. */
+const prepare = (flags: ReportFlags, request: FleetRequest) =>
+  Effect.gen(function* () {
+    const refused = notWithFleet(flags)
+    if (refused) return yield* refused
+    const withFile = yield* loadEnvFile(Option.getOrUndefined(flags.envFile), process.env)
+    const env = withFile.env
+    const fleet = yield* readFleet(request.fleetFile)
+    const shard = Option.isSome(request.shard)
+      ? yield* Either.mapLeft(
+          parseShard(request.shard.value),
+          (e) => new UsageError({ message: `--shard: ${e.message}` })
+        )
+      : null
+    const targets = yield* selectTargets(fleet, shard, request.targets)
+    const values = yield* Effect.all({
+      concurrency: parseOptional(request.fleetConcurrency, (t) => parseCount("--fleet-concurrency", t)),
+      timeoutMs: parseOptional(flags.timeout, (t) => parseDuration("--timeout", t)),
+      deadlineMs: parseOptional(flags.deadline, (t) => parseDuration("--deadline", t)),
+      maxRequests: parseOptional(flags.maxRequests, (t) => parseCount("--max-requests", t))
+    })
+    const networks = yield* fleetNetworks(flags, env, targets)
+    yield* checkWritable(request.outputs)
+    return { env, fleet, shard, targets, values, networks }
+  })
+
+/** Writes the formats of the finished report (stdout unless it streamed, the files, the step summary). */
+export const writeAll = (
+  report: FleetReport,
+  request: Pick<FleetRequest, "format" | "failOn" | "outputs">,
+  streamed: boolean
+) =>
+  Effect.gen(function* () {
+    const cli = yield* Cli
+    const env = process.env
+    if (!streamed) process.stdout.write(renderFleet(request.format, report, { failOn: request.failOn }))
+    if (env.GITHUB_ACTIONS === "true") {
+      if (request.format !== "github") {
+        const lines = fleetAnnotations(report)
+        if (lines.length > 0) process.stderr.write(`${lines.join("\n")}\n`)
+      }
+      if (env.GITHUB_STEP_SUMMARY) {
+        try {
+          appendFileSync(env.GITHUB_STEP_SUMMARY, `${fleetMarkdown(report)}\n`)
+        } catch (e) {
+          yield* cli.warn(`could not append to GITHUB_STEP_SUMMARY (${(e as Error).message})`)
+        }
+      }
+    }
+    let failed = false
+    for (const o of request.outputs) {
+      const written = writeOutput(o, renderFleet(o.format, report, { failOn: request.failOn }))
+      if (Either.isLeft(written)) {
+        failed = true
+        yield* cli.warn(written.left.message)
+      }
+    }
+    return failed
+  })
+
+/** The exit code of a finished fleet: the worst target's, 3 when it stopped early, 4 or 130 as ever. */
+export const fleetExitCode = (
+  report: Pick<FleetReport, "verdict" | "interrupted">,
+  failOn: FailOn,
+  signalled: boolean,
+  writeFailed: boolean
+): number => {
+  if (signalled) return ExitCode.Interrupted
+  if (writeFailed) return ExitCode.WriteFailed
+  const code = exitCodeFor(report, failOn)
+  return report.interrupted && code === ExitCode.Ready ? ExitCode.Incomplete : code
+}
+
+/** The fleet run. */
+export const fleetProgram = (flags: ReportFlags, request: FleetRequest) =>
+  Effect.gen(function* () {
+    const cli = yield* Cli
+    const { env, fleet, shard, targets, values, networks } = yield* prepare(flags, request)
+    if (process.env.GITHUB_ACTIONS === "true") {
+      const masks = maskCommands(envSecrets(targets, env))
+      if (masks.length > 0)
+        (request.format === "github" ? process.stdout : process.stderr).write(`${masks.join("\n")}\n`)
+    }
+    const hidden = secretVariables(fleet.targets)
+    const commandEnv = Object.fromEntries(Object.entries(childEnv(env)).filter(([k]) => !hidden.has(k)))
+    const streamText = request.format === "text"
+    const streamNdjson = request.format === "ndjson"
+    // The reports are kept only when something written at the end needs them.
+    const keep =
+      !streamNdjson || request.outputs.length > 0 || (env.GITHUB_ACTIONS === "true" && !!env.GITHUB_STEP_SUMMARY)
+    const style = detectStyle(process.stdout, env)
+    const progress = fleetProgress(targets, {
+      live: process.stderr.isTTY === true && !inCi(env),
+      write: (text) => process.stderr.write(text),
+      columns: process.stderr.columns
+    })
+    const results: Array<FleetTargetResult> = []
+    const startedAt = new Date()
+    const t0 = Date.now()
+    const bin = invokedAs(binName)
+    yield* cli.stoppable(
+      runFleet(fleet, targets, {
+        ...(values.concurrency !== undefined ? { concurrency: values.concurrency } : {}),
+        ...(values.timeoutMs !== undefined ? { timeoutMs: values.timeoutMs } : {}),
+        ...(values.deadlineMs !== undefined ? { deadlineMs: values.deadlineMs } : {}),
+        ...(values.maxRequests !== undefined ? { maxRequests: values.maxRequests } : {}),
+        env: Object.fromEntries(Object.entries(env).filter((e): e is [string, string] => e[1] !== undefined)),
+        runCommand: (argv) =>
+          runSecretCommand({
+            argv,
+            env: commandEnv,
+            timeoutMs: secretCommandTimeoutMs,
+            maxBytes: secretMaxBytes,
+            stdin: "ignore"
+          }),
+        signal: cli.signal,
+        recheck: (target) => `${bin} --fleet ${request.fleetFile} --target ${target.name}`
+      }).pipe(
+        Stream.runForEach((result) =>
+          Effect.sync(() => {
+            progress.finished(result, () => {
+              if (streamNdjson) process.stdout.write(fleetTargetLine(result))
+              if (streamText) process.stdout.write(`${targetLine(result, style)}\n`)
+            })
+            results.push(keep ? result : { ...result, report: null })
+          })
+        ),
+        Effect.provide(fleetHttpClient(networks, progress.request)),
+        Effect.ensuring(Effect.sync(() => progress.close()))
+      )
+    )
+    const signalled = cli.interrupted()
+    const report = fleetReport(fleet, results, {
+      startedAt: startedAt.toISOString(),
+      durationMs: Date.now() - t0,
+      interrupted: signalled || results.length < targets.length,
+      shard
+    })
+    if (streamNdjson) process.stdout.write(fleetFinishedLine(report))
+    if (streamText) process.stdout.write(`${fleetVerdictLine(report, style)}\n`)
+    const failed = yield* writeAll(report, request, streamNdjson || streamText)
+    yield* cli.setExitCode(fleetExitCode(report, request.failOn, signalled, failed))
+  })
