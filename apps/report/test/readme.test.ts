@@ -14,3 +14,11 @@ describe("the README", () => {
     expect(Object.fromEntries([...readme].sort())).toEqual(Object.fromEntries([...fromHelp].sort()))
   })
 })
+
+describe("the README's Many platforms section", () => {
+  it("embeds docs/ci/github-fleet.yml word for word", () => {
+    const readme = readFileSync(new URL("../README.md", import.meta.url), "utf8")
+    const workflow = readFileSync(new URL("../../../docs/ci/github-fleet.yml", import.meta.url), "utf8")
+    expect(readme).toContain(`\`\`\`yaml\n${workflow}\`\`\``)
+  })
+})
