@@ -219,7 +219,7 @@ describe("shards and merge", () => {
     expect(refusal([a, b, c, b])).toMatch(/^shard 2\/3 is given twice/)
     const stolen = b.targets[0] ?? c.targets[0] ?? a.targets[0]!
     expect(refusal([{ ...a, targets: [...a.targets, stolen] }, b, c])).toMatch(
-      new RegExp(`^target ${stolen.name} is in two reports`)
+      new RegExp(`^target '${stolen.name}' is in two reports`)
     )
     expect(refusal([a, b, { ...c, fleet: { ...c.fleet, digest: "f".repeat(64) } }])).toMatch(
       /^the reports are of different fleets/
@@ -231,6 +231,7 @@ describe("shards and merge", () => {
       /^the reports are of different shard counts/
     )
     expect(refusal([a, b, c, whole])).toMatch(/^an unsharded report is mixed with shards/)
+    expect(refusal([a, b, { ...c, shards: [{ index: 4, count: 3 }] }])).toMatch(/^shard 4\/3 is not a shard/)
     expect(refusal([])).toMatch(/^there are no fleet reports/)
   })
 

@@ -8,6 +8,7 @@ import {
   fleetVerdict,
   type Shard
 } from "../../FleetTypes.js"
+import { echo } from "../echo.js"
 import { toolName, version } from "../version.js"
 import { type Fleet, FleetError } from "./model.js"
 
@@ -58,12 +59,12 @@ export const mergeFleetReports = (reports: ReadonlyArray<FleetReport>): Either.E
   for (const r of reports) {
     if (r.fleet.digest !== first.fleet.digest) {
       return refuse(
-        `the reports are of different fleets (digest ${first.fleet.digest.slice(0, 12)} and ${r.fleet.digest.slice(0, 12)}): merge the shards of one fleet file.`
+        `the reports are of different fleets (digest ${echo(first.fleet.digest.slice(0, 12))} and ${echo(r.fleet.digest.slice(0, 12))}): merge the shards of one fleet file.`
       )
     }
     if (r.tool.version !== first.tool.version || r.tool.name !== first.tool.name) {
       return refuse(
-        `the reports come from different tool versions (${first.tool.version} and ${r.tool.version}): run every shard with one version.`
+        `the reports come from different tool versions (${echo(first.tool.version)} and ${echo(r.tool.version)}): run every shard with one version.`
       )
     }
     if (r.shards.length === 0 && reports.length > 1) {
@@ -79,6 +80,9 @@ export const mergeFleetReports = (reports: ReadonlyArray<FleetReport>): Either.E
   const [count] = [...counts]
   const seenShards = new Set<number>()
   for (const s of reports.flatMap((r) => r.shards)) {
+    if (!Number.isInteger(s.index) || !Number.isInteger(s.count) || s.index < 1 || s.index > s.count) {
+      return refuse(`shard ${s.index}/${s.count} is not a shard: a report's shards run from 1 to their count.`)
+    }
     if (seenShards.has(s.index))
       return refuse(`shard ${s.index}/${s.count} is given twice: give each shard's report once.`)
     seenShards.add(s.index)
@@ -92,7 +96,7 @@ export const mergeFleetReports = (reports: ReadonlyArray<FleetReport>): Either.E
   const targets: Array<FleetTargetResult> = []
   for (const [i, r] of reports.entries()) {
     for (const t of r.targets) {
-      if (owner.has(t.name)) return refuse(`target ${t.name} is in two reports: give each shard's report once.`)
+      if (owner.has(t.name)) return refuse(`target ${echo(t.name)} is in two reports: give each shard's report once.`)
       owner.set(t.name, i)
       targets.push(t)
     }
