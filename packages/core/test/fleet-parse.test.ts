@@ -2,6 +2,7 @@
 import { Either } from "effect"
 import { describe, expect, it } from "vitest"
 import { type Fleet, type FleetError, parseFleet, parseShard, platformKey, shardFleet } from "../src/index.js"
+import { interleaveByPlatform } from "../src/internal/fleet/run.js"
 
 const ok = (text: string, file = "fleet.yml"): Fleet => {
   const r = parseFleet(text, file)
@@ -208,5 +209,14 @@ describe("shards", () => {
     expect(new Set(fleet.targets.map(platformKey))).toEqual(new Set(["https://acme.arlo.co"]))
     const sizes = [1, 2, 3].map((index) => shardFleet(fleet, { index, count: 3 }).length)
     expect(sizes.sort()).toEqual([0, 0, 3])
+  })
+})
+
+describe("interleaveByPlatform", () => {
+  it("takes the platforms in turn, each platform's targets in their order, every target once", () => {
+    const fleet = ok(
+      `targets:\n${["a1:a", "a2:a", "a3:a", "b1:b", "c1:c", "c2:c"].map((s) => `  - { name: ${s.split(":")[0]}, platform: ${s.split(":")[1]}, accessToken: { env: T } }\n`).join("")}`
+    )
+    expect(interleaveByPlatform(fleet.targets).map((t) => t.name)).toEqual(["a1", "b1", "c1", "a2", "c2", "a3"])
   })
 })

@@ -63,6 +63,27 @@ const aborted = (signal: AbortSignal | undefined): Effect.Effect<void> =>
         return Effect.sync(() => signal.removeEventListener("abort", onAbort))
       })
 
+/**
+ * The targets taken one platform at a time in turn (each platform's own in their order), so that the
+ * targets waiting for one platform's budget do not hold every slot while other platforms could run.
+ */
+export const interleaveByPlatform = (targets: ReadonlyArray<FleetTarget>): Array<FleetTarget> => {
+  const groups = new Map<string, Array<FleetTarget>>()
+  for (const t of targets) {
+    const key = platformKey(t)
+    const group = groups.get(key)
+    if (group === undefined) groups.set(key, [t])
+    else group.push(t)
+  }
+  let lists = [...groups.values()]
+  const out: Array<FleetTarget> = []
+  for (let round = 0; lists.length > 0; round++) {
+    for (const list of lists) out.push(list[round]!)
+    lists = lists.filter((list) => list.length > round + 1)
+  }
+  return out
+}
+
 const stoppedBeforeStart = "the run was stopped before this target's audit started."
 
 export const runFleet = (
@@ -142,5 +163,7 @@ export const runFleet = (
     )
   }
 
-  return Stream.fromIterable(targets).pipe(Stream.mapEffect(runTarget, { concurrency, unordered: true }))
+  return Stream.fromIterable(interleaveByPlatform(targets)).pipe(
+    Stream.mapEffect(runTarget, { concurrency, unordered: true })
+  )
 }
