@@ -1,7 +1,19 @@
 /** The fleet file: JSON and YAML, errors with their line and key path, secrets refused unseen, shards. */
+import { readFileSync } from "node:fs"
 import { Either } from "effect"
 import { describe, expect, it } from "vitest"
-import { type Fleet, type FleetError, parseFleet, parseShard, platformKey, shardFleet } from "../src/index.js"
+import {
+  type Fleet,
+  type FleetError,
+  fleetJsonSchema,
+  fleetReportJsonSchema,
+  fleetReportSchemaUrl,
+  fleetSchemaUrl,
+  parseFleet,
+  parseShard,
+  platformKey,
+  shardFleet
+} from "../src/index.js"
 import { interleaveByPlatform } from "../src/internal/fleet/run.js"
 
 const ok = (text: string, file = "fleet.yml"): Fleet => {
@@ -218,5 +230,15 @@ describe("interleaveByPlatform", () => {
       `targets:\n${["a1:a", "a2:a", "a3:a", "b1:b", "c1:c", "c2:c"].map((s) => `  - { name: ${s.split(":")[0]}, platform: ${s.split(":")[1]}, accessToken: { env: T } }\n`).join("")}`
     )
     expect(interleaveByPlatform(fleet.targets).map((t) => t.name)).toEqual(["a1", "b1", "c1", "a2", "c2", "a3"])
+  })
+})
+
+describe("the shipped fleet schemas", () => {
+  const shipped = (file: string) => JSON.parse(readFileSync(new URL(`../${file}`, import.meta.url), "utf8")) as object
+  it("match the FleetFile and FleetReport schemas (rebuild after changing them)", () => {
+    expect(shipped("fleet.schema.json")).toEqual(JSON.parse(JSON.stringify(fleetJsonSchema())))
+    expect(shipped("fleet-report.schema.json")).toEqual(JSON.parse(JSON.stringify(fleetReportJsonSchema())))
+    expect((shipped("fleet.schema.json") as { $id: string }).$id).toBe(fleetSchemaUrl)
+    expect((shipped("fleet-report.schema.json") as { $id: string }).$id).toBe(fleetReportSchemaUrl)
   })
 })

@@ -1,11 +1,12 @@
 /** Fleet runs against the simulator: concurrency, a failing target, the per-platform budget, a 429, a stop, shards and merge. */
 import { startSimulator } from "@arlo-ready/simulator"
 import { FetchHttpClient, HttpClient } from "@effect/platform"
-import { Chunk, Effect, Either, Layer, Stream } from "effect"
+import { Chunk, Effect, Either, Layer, Schema, Stream } from "effect"
 import { afterAll, beforeAll, describe, expect, it } from "vitest"
 import {
   auditFleet,
   type Fleet,
+  FleetReport,
   type FleetRunOptions,
   type FleetTargetResult,
   fleetReport,
@@ -125,6 +126,7 @@ describe("runFleet", () => {
       shard: null
     })
     expect(report.targets.map((t) => t.name)).toEqual(fleet.targets.map((t) => t.name))
+    expect(Schema.decodeUnknownEither(FleetReport)(JSON.parse(JSON.stringify(report)))._tag).toBe("Right")
     expect(report.verdict).toBe("not_ready")
     expect(
       report.counts.ready + report.counts.not_ready + report.counts.incomplete + report.counts.ready_with_warnings
