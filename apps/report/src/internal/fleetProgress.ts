@@ -27,7 +27,8 @@ export interface ProgressOptions {
   readonly now?: () => number
 }
 
-const seconds = (ms: number) => `${Math.max(0, Math.round(ms / 1000))}s`
+/** `0.4s`, `12s`. */
+const seconds = (ms: number) => (ms < 10_000 ? `${(Math.max(0, ms) / 1000).toFixed(1)}s` : `${Math.round(ms / 1000)}s`)
 
 /** The progress of a run over these targets. */
 export const fleetProgress = (targets: ReadonlyArray<FleetTarget>, options: ProgressOptions): FleetProgress => {
@@ -47,7 +48,8 @@ export const fleetProgress = (targets: ReadonlyArray<FleetTarget>, options: Prog
   let lastPlain = 0
   let shown = false
 
-  const countLine = () => `${done.length}/${total} done: ${fleetCountsText(fleetCounts(done))}`
+  const countLine = () =>
+    done.length === 0 ? `0/${total} done` : `${done.length}/${total} done: ${fleetCountsText(fleetCounts(done))}`
   const liveLine = () => {
     const slowest = [...running]
       .sort((a, b) => a[1] - b[1])
@@ -57,7 +59,8 @@ export const fleetProgress = (targets: ReadonlyArray<FleetTarget>, options: Prog
         return `${names[0] ?? key}${names.length > 1 ? ` +${names.length - 1}` : ""} ${seconds(now() - since)}`
       })
     const line = `${countLine()}${slowest.length > 0 ? ` · slowest: ${slowest.join(", ")}` : ""}`
-    const width = Math.max(20, (options.columns ?? 100) - 1)
+    const columns = options.columns !== undefined && options.columns > 0 ? options.columns : 100
+    const width = Math.max(20, columns - 1)
     return line.length > width ? `${line.slice(0, width - 1)}…` : line
   }
   const clear = () => {
