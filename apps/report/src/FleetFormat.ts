@@ -71,9 +71,16 @@ export const targetNote = (result: FleetTargetResult, max = 4): string => {
 /** `✘ NOT READY  acme-prod  https://acme.arlo.co  basic.credentials, oauth.token`. */
 export const targetLine = (result: FleetTargetResult, style: TextStyle = plainStyle): string => {
   const note = targetNote(result)
-  return oneLine(
-    `${verdictGlyph(result.verdict, style)} ${verdictWord(result.verdict)}  ${result.name}  ${result.baseUrl}${note ? `  ${note}` : ""}`
-  )
+  const cells = [
+    `${verdictGlyph(result.verdict, style)} ${verdictWord(result.verdict)}`,
+    result.name,
+    result.baseUrl,
+    note
+  ]
+  return cells
+    .map(oneLine)
+    .filter((c) => c !== "")
+    .join("  ")
 }
 
 /** The closing line: the fleet's verdict and counts. */

@@ -245,6 +245,41 @@ describe("usage", () => {
   })
 })
 
+describe("a secret from a command reference", () => {
+  it("runs it without a shell, without the fleet's secret variables, and shows the secret nowhere", async () => {
+    const file = JSON.parse(read(fleetPath)) as { targets: Array<Record<string, unknown>> }
+    const target = file.targets.find((t) => (t.password as { env?: string } | undefined)?.env !== undefined)!
+    const variable = (target.password as { env: string }).env
+    const dump = join(dir, "command-env.json")
+    const script = join(dir, "print-secret.mjs")
+    writeFileSync(
+      script,
+      `import { writeFileSync } from "node:fs"\nwriteFileSync(${JSON.stringify(dump)}, JSON.stringify(process.env))\nprocess.stdout.write(${JSON.stringify(env[variable]!)} + "\\n")\n`
+    )
+    target.password = { command: [process.execPath, script] }
+    const path = join(dir, "command.json")
+    writeFileSync(path, JSON.stringify(file))
+    const out = join(dir, "command-report.json")
+    const r = await run(
+      ["--fleet", path, "--target", String(target.name), "--format", "text", "--output", `json=${out}`],
+      {
+        env
+      }
+    )
+    const report = JSON.parse(read(out)) as FleetReport
+    const before = whole.report.targets.find((t) => t.name === target.name)!
+    expect(report.targets.map((t) => [t.name, t.verdict])).toEqual([[before.name, before.verdict]])
+    expect(report.targets[0]!.report).not.toBeNull()
+    const childEnv = JSON.parse(read(dump)) as Record<string, string>
+    // Every variable the fleet names for a secret is left out (this target's old one it no longer names).
+    const named = Object.keys(env).filter((name) => name !== variable)
+    expect(named.length).toBeGreaterThan(3)
+    for (const name of named) expect(childEnv[name], name).toBeUndefined()
+    expect(childEnv.PATH).toBeDefined()
+    expectNoSecret(r.stdout, r.stderr, read(out))
+  })
+})
+
 describe("a slow fleet", () => {
   let slow: SimulatorHandle
   let slowPath: string
