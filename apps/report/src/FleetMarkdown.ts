@@ -37,8 +37,6 @@ const cell = (target: FleetTargetResult, group: CheckGroup): string => {
 interface Budget {
   readonly fixes: boolean
   readonly maxText: number
-  /** How many targets get a root-cause section. */
-  readonly maxTargets: number
 }
 
 const causeLines = (result: CheckResult, budget: Budget): Array<string> => {
@@ -70,7 +68,8 @@ const causeCell = (target: FleetTargetResult, maxText: number): string => {
   return ids.length > 3 ? `${shown} +${ids.length - 3}` : shown
 }
 
-const render = (report: FleetReport, budget: Budget): string => {
+/** The heading, the counts and the matrix, as lines. */
+const head = (report: FleetReport, ordered: ReadonlyArray<FleetTargetResult>, maxText: number): Array<string> => {
   const name = report.fleet.name === null ? "" : ` ${mdText(report.fleet.name)}`
   const shards =
     report.shards.length === 0 ? "" : ` · **Shards:** ${report.shards.map((s) => `${s.index}/${s.count}`).join(", ")}`
@@ -81,7 +80,6 @@ const render = (report: FleetReport, budget: Budget): string => {
     ""
   ]
   if (report.interrupted) out.push("> [!WARNING]", "> The run stopped before every target finished.", "")
-  const ordered = worstFirst(report.targets)
   if (ordered.length > 0) {
     out.push(
       `| Target | Verdict | ${checkGroups.map((g) => groupTitles[g]).join(" | ")} | Root causes |`,
@@ -89,43 +87,56 @@ const render = (report: FleetReport, budget: Budget): string => {
     )
     for (const t of ordered) {
       out.push(
-        `| ${mdCode(t.name)} | ${verdictText[t.verdict]} | ${checkGroups.map((g) => cell(t, g)).join(" | ")} | ${causeCell(t, budget.maxText)} |`
+        `| ${mdCode(t.name)} | ${verdictText[t.verdict]} | ${checkGroups.map((g) => cell(t, g)).join(" | ")} | ${causeCell(t, maxText)} |`
       )
     }
     out.push("")
   }
-  const toFix = ordered.filter((t) => t.report === null || rootCauses(t.report).length > 0)
-  if (toFix.length > 0) {
-    out.push("### Root causes", "")
-    for (const t of toFix.slice(0, budget.maxTargets)) out.push(...targetSection(t, budget))
-    const left = toFix.length - budget.maxTargets
-    if (left > 0) out.push(`_${left} more targets to fix are in the report files._`, "")
-  }
-  out.push(
-    `<sub>${mdText(`${report.tool.name} ${report.tool.version}`)} · fleet ${mdCode(report.fleet.digest.slice(0, 12))} · started ${mdText(report.startedAt)}</sub>`,
-    ""
-  )
-  return out.join("\n")
+  return out
 }
 
-/** The fleet report as Markdown, at most {@link markdownLimitBytes} bytes. */
+const bytes = (lines: ReadonlyArray<string>): number => lines.reduce((n, l) => n + Buffer.byteLength(l) + 1, 0)
+
+/**
+ * The fleet report as Markdown, at most {@link markdownLimitBytes} bytes: the fixes' later steps go
+ * first, then long texts are shortened, then the root causes of the later (less bad) targets are left
+ * to the report files with a note; a matrix too long by itself is cut at a line.
+ */
 export const fleetMarkdown = (report: FleetReport, limitBytes: number = markdownLimitBytes): string => {
-  const all = report.targets.length
-  const budgets: Array<Budget> = [
-    { fixes: true, maxText: 2000, maxTargets: all },
-    { fixes: false, maxText: 500, maxTargets: all },
-    { fixes: false, maxText: 160, maxTargets: all }
+  const ordered = worstFirst(report.targets)
+  const toFix = ordered.filter((t) => t.report === null || rootCauses(t.report).length > 0)
+  const foot = [
+    `<sub>${mdText(`${report.tool.name} ${report.tool.version}`)} · fleet ${mdCode(report.fleet.digest.slice(0, 12))} · started ${mdText(report.startedAt)}</sub>`,
+    ""
   ]
-  for (let n = Math.floor(all / 2); n >= 1; n = Math.floor(n / 2))
-    budgets.push({ fixes: false, maxText: 160, maxTargets: n })
-  budgets.push({ fixes: false, maxText: 80, maxTargets: 0 })
-  for (const budget of budgets) {
-    const text = render(report, budget)
-    if (Buffer.byteLength(text) <= limitBytes) return text
+  const budgets: ReadonlyArray<Budget> = [
+    { fixes: true, maxText: 2000 },
+    { fixes: false, maxText: 500 },
+    { fixes: false, maxText: 160 }
+  ]
+  for (const [i, budget] of budgets.entries()) {
+    const top = head(report, ordered, budget.maxText)
+    const room = limitBytes - bytes(top) - bytes(foot) - 200
+    if (room < 0) continue
+    const sections = toFix.length > 0 ? ["### Root causes", ""] : []
+    let used = bytes(sections)
+    let shown = 0
+    for (const t of toFix) {
+      const section = targetSection(t, budget)
+      used += bytes(section)
+      if (used > room) break
+      sections.push(...section)
+      shown++
+    }
+    // Every target's causes fit, or this is the last budget: keep as many as fit.
+    if (shown === toFix.length || i === budgets.length - 1) {
+      if (shown < toFix.length)
+        sections.push(`_${toFix.length - shown} more targets to fix are in the report files._`, "")
+      return [...top, ...sections, ...foot].join("\n")
+    }
   }
-  // A matrix too long by itself (tens of thousands of targets): cut at a line, with a note.
   const note = "\n\n_(truncated to fit the step summary)_\n"
-  let cut = render(report, { fixes: false, maxText: 60, maxTargets: 0 }).slice(0, limitBytes)
+  let cut = [...head(report, ordered, 60), ...foot].join("\n").slice(0, limitBytes)
   while (Buffer.byteLength(cut) > limitBytes - note.length) cut = cut.slice(0, -1024)
   return `${cut.slice(0, cut.lastIndexOf("\n"))}${note}`
 }

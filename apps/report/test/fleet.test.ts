@@ -12,6 +12,8 @@ import { rootCauses } from "@arlo-ready/cli-kit"
 import type { FleetReport } from "@arlo-ready/core"
 import { fleetFileOf, type SimulatorHandle, startSimulator } from "@arlo-ready/simulator"
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest"
+import { fleetMarkdown } from "../src/FleetMarkdown.js"
+import { markdownLimitBytes } from "../src/Markdown.js"
 import { assertBuilt, leaked, oneLineError, type RunResult, run, scenarioSecrets } from "./helpers.js"
 
 vi.setConfig({ testTimeout: 60_000, hookTimeout: 60_000 })
@@ -153,6 +155,19 @@ describe("shards and merge", () => {
     expectNoSecret(merged.stdout, read(join(dir, "merged.md")))
   })
 
+  it("in GitHub Actions, merge appends the matrix to the step summary and annotates within the cap", async () => {
+    const summary = join(dir, "summary.md")
+    writeFileSync(summary, "")
+    const r = await run(["merge", shardDir, "--format", "text"], {
+      env: { GITHUB_ACTIONS: "true", GITHUB_STEP_SUMMARY: summary }
+    })
+    expect(r.code).toBe(whole.result.code)
+    expect(read(summary)).toContain("| Target | Verdict |")
+    const errors = r.stderr.split("\n").filter((l) => l.startsWith("::error "))
+    expect(errors.length).toBeGreaterThan(0)
+    expect(errors.length).toBeLessThanOrEqual(10)
+  })
+
   const refuses = async (files: ReadonlyArray<string>, pattern: RegExp) => {
     const r = await run(["merge", ...files, "--format", "json"])
     expect(r.code, r.stderr).toBe(2)
@@ -209,6 +224,20 @@ describe("shards and merge", () => {
     await refuses([shardFile(1), notFleet], /not a fleet report/)
     await refuses([join(dir, "missing.json")], /cannot read .*missing\.json/)
     await refuses([], /merge needs/)
+  })
+})
+
+describe("the Markdown of a large fleet", () => {
+  it("stays under GitHub's 1 MiB summary cap and keeps the matrix", () => {
+    const targets = Array.from({ length: 200 }, (_, i) =>
+      whole.report.targets.map((t) => ({ ...t, name: `${t.name}-${i}` }))
+    ).flat()
+    const md = fleetMarkdown({ ...whole.report, targets })
+    expect(Buffer.byteLength(md)).toBeLessThanOrEqual(markdownLimitBytes)
+    expect(md).toContain("| Target | Verdict |")
+    expect(md).toMatch(/_\d+ more targets to fix are in the report files\._/)
+    // The worst target's causes are kept.
+    expect(md).toContain("### Root causes")
   })
 })
 
