@@ -154,6 +154,30 @@ const envSecrets = (targets: ReadonlyArray<FleetTarget>, env: Env): Array<Redact
     .filter((v): v is string => v !== undefined && v !== "")
     .map((v) => Redacted.make(v))
 
+/**
+ * Waits while stdout's buffer is full (a slow reader of the NDJSON stream), so lines do not pile up in
+ * memory; a stdout that fails or closes ends the wait (the runtime reports the failure).
+ */
+const stdoutDrained: Effect.Effect<void> = Effect.suspend(() =>
+  process.stdout.writableNeedDrain !== true
+    ? Effect.void
+    : Effect.async<void>((resume) => {
+        const done = () => {
+          cleanup()
+          resume(Effect.void)
+        }
+        const cleanup = () => {
+          process.stdout.off("drain", done)
+          process.stdout.off("error", done)
+          process.stdout.off("close", done)
+        }
+        process.stdout.once("drain", done)
+        process.stdout.once("error", done)
+        process.stdout.once("close", done)
+        return Effect.sync(cleanup)
+      })
+)
+
 /** What the fleet run was asked, checked before it starts. */
 export interface FleetRequest {
   readonly fleetFile: string
@@ -290,7 +314,7 @@ export const fleetProgram = (flags: ReportFlags, request: FleetRequest) =>
               if (streamText) process.stdout.write(`${targetLine(result, style)}\n`)
             })
             results.push(keep ? result : { ...result, report: null })
-          })
+          }).pipe(Effect.zipRight(stdoutDrained))
         ),
         Effect.provide(fleetHttpClient(networks, progress.request)),
         Effect.ensuring(Effect.sync(() => progress.close()))
