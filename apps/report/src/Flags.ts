@@ -23,7 +23,7 @@ export const fleetFlags: ReadonlyArray<FlagSpec> = [
     group: "target",
     value: "I/N",
     description:
-      "With --fleet: audit shard I of N only (a stable slice by target name, one platform's targets in one shard); merge the shards' JSON with `merge`."
+      "With --fleet: audit shard I of N only (a stable slice by platform: one platform's targets stay in one shard); merge the shards' JSON with `merge`."
   },
   {
     key: "fleetTarget",

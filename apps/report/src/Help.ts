@@ -42,4 +42,8 @@ export const helpDoc = (): HelpDoc => ({
 })
 
 /** The help text. */
-export const help = (): string => renderHelp(helpDoc())
+export const help = (): string =>
+  renderHelp(helpDoc()).replace(
+    `Usage: ${binName} [flags]\n`,
+    `Usage: ${binName} [flags]\n       ${binName} merge [flags] DIR|FILE...\n`
+  )
