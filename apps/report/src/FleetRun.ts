@@ -19,15 +19,18 @@ import {
   inCi,
   invokedAs,
   loadEnvFile,
+  type NetworkSettings,
   parseCount,
   parseDuration,
   parseOptional,
   runSecretCommand,
   secretCommandTimeoutMs,
   secretMaxBytes,
-  UsageError
+  UsageError,
+  withNetwork
 } from "@arlo-ready/cli-kit"
 import {
+  defaults,
   type Fleet,
   type FleetReport,
   type FleetTarget,
@@ -35,6 +38,7 @@ import {
   fleetReport,
   parseFleet,
   parseShard,
+  platformKey,
   runFleet,
   type Shard,
   shardFleet
@@ -178,6 +182,21 @@ const stdoutDrained: Effect.Effect<void> = Effect.suspend(() =>
       })
 )
 
+/** A finished target's report with its `network` field (and the doctor's findings when unreachable). */
+const withNetworkOf =
+  (networks: ReadonlyMap<string, NetworkSettings>, deadlineMs: number, signal: AbortSignal) =>
+  (result: FleetTargetResult): Effect.Effect<FleetTargetResult> => {
+    const settings = networks.get(platformKey({ baseUrl: result.baseUrl }))
+    if (result.report === null || settings === undefined) return Effect.succeed(result)
+    return Effect.map(
+      withNetwork(result.report, settings, { baseUrl: result.baseUrl, deadlineMs }, signal),
+      (report) => ({
+        ...result,
+        report
+      })
+    )
+  }
+
 /** What the fleet run was asked, checked before it starts. */
 export interface FleetRequest {
   readonly fleetFile: string
@@ -307,6 +326,12 @@ export const fleetProgram = (flags: ReportFlags, request: FleetRequest) =>
         signal: cli.signal,
         recheck: (target) => `${bin} --fleet ${request.fleetFile} --target ${target.name}`
       }).pipe(
+        // Each report says how its requests went (the proxy, NO_PROXY, extra CAs), as a single audit's does,
+        // and the network doctor looks at a platform that could not be reached.
+        Stream.mapEffect(withNetworkOf(networks, values.deadlineMs ?? defaults.deadlineMs, cli.signal), {
+          concurrency: 4,
+          unordered: true
+        }),
         Stream.runForEach((result) =>
           Effect.sync(() => {
             progress.finished(result, () => {

@@ -31,13 +31,24 @@ beforeAll(async () => {
   b = await startSimulator({ scenario: "fleet:2" })
   const fa = fleetFileOf(a, { envPrefix: "A_" })
   const fb = fleetFileOf(b, { envPrefix: "B_" })
+  const closed = createServer()
+  await new Promise<void>((resolve) => closed.listen(0, "127.0.0.1", resolve))
+  const closedPort = (closed.address() as AddressInfo).port
+  await new Promise((resolve) => closed.close(resolve))
   const targets = [
     ...fa.file.targets.map((t) => ({ ...t, name: `a-${t.name}` })),
-    ...fb.file.targets.map((t) => ({ ...t, name: `b-${t.name}` }))
+    ...fb.file.targets.map((t) => ({ ...t, name: `b-${t.name}` })),
+    // Nothing listens there: the doctor says so in the target's report.
+    {
+      name: "gone",
+      baseUrl: `http://127.0.0.1:${closedPort}/gone`,
+      username: "api@gone.example",
+      password: { env: "GONE_PASSWORD" }
+    }
   ]
   fleetPath = join(dir, "fleet.json")
   writeFileSync(fleetPath, JSON.stringify({ name: "two", targets }))
-  env = { ...fa.env, ...fb.env }
+  env = { ...fa.env, ...fb.env, GONE_PASSWORD: "gone-password-1234" }
   server = createProxy(createServer())
   server.on("connect", (req: IncomingMessage) => tunnels.push(req.url ?? ""))
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve))
@@ -60,16 +71,35 @@ const audit = async (extraEnv: Record<string, string>, args: ReadonlyArray<strin
 
 describe("a fleet's network", () => {
   it("--proxy sends every target's requests through the proxy", async () => {
-    const r = await audit({}, ["--proxy", proxyUrl])
+    const r = await audit({}, ["--proxy", proxyUrl, "--target", "a-p0001,a-p0002,b-p0001,b-p0002"])
     expect(r.reached).toEqual(["pass", "pass", "pass", "pass"])
     const hosts = new Set(tunnels)
     expect(hosts).toEqual(new Set([new URL(a.url).host, new URL(b.url).host]))
+    for (const t of r.report.targets) expect(t.report?.network?.proxy?.url).toBe(proxyUrl)
   })
 
   it("NO_PROXY sends its platforms past the proxy, the others through it, in one run", async () => {
-    const r = await audit({ http_proxy: proxyUrl, NO_PROXY: new URL(b.url).host })
+    const r = await audit({ http_proxy: proxyUrl, NO_PROXY: new URL(b.url).host }, [
+      "--target",
+      "a-p0001,a-p0002,b-p0001,b-p0002"
+    ])
     expect(r.reached).toEqual(["pass", "pass", "pass", "pass"])
     expect(tunnels.length).toBeGreaterThan(0)
     expect(new Set(tunnels)).toEqual(new Set([new URL(a.url).host]))
+    expect(r.report.targets.map((t) => t.report?.network?.noProxyMatch ?? null)).toEqual([
+      null,
+      null,
+      new URL(b.url).host,
+      new URL(b.url).host
+    ])
+  })
+
+  it("an unreachable platform's report carries the network doctor's findings; the others run on", async () => {
+    const r = await audit({})
+    expect(r.reached).toEqual(["pass", "pass", "pass", "pass", "fail"])
+    const gone = r.report.targets.find((t) => t.name === "gone")!
+    expect(gone.verdict).toBe("not_ready")
+    expect(gone.report?.network?.doctor?.length).toBeGreaterThan(0)
+    expect(r.stdout + r.stderr).not.toContain("gone-password-1234")
   })
 })
