@@ -9,8 +9,11 @@ import { FleetFile, FleetReport } from "./FleetTypes.js"
 import { fleetReportSchemaUrl } from "./internal/fleet/report.js"
 import { version } from "./internal/version.js"
 
+export { makePlatformBudget, type PlatformBudget, type Reservation } from "./internal/fleet/budget.js"
 export { type Fleet, FleetError, fleetLimits } from "./internal/fleet/model.js"
 export { parseFleet, targetNamePattern } from "./internal/fleet/parse.js"
+/** A target's config input from its references: for front ends that run each target's audit themselves. */
+export { type RefContext, resolveTargetInput } from "./internal/fleet/refs.js"
 export { fleetReport, fleetReportSchemaUrl, mergeFleetReports } from "./internal/fleet/report.js"
 export { type FleetRunOptions, runFleet } from "./internal/fleet/run.js"
 export { maxShards, parseShard, platformKey, shardFleet } from "./internal/fleet/shard.js"
