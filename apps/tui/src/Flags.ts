@@ -14,6 +14,15 @@ export const tuiFlags: ReadonlyArray<FlagSpec> = [
     description:
       "Audit the embedded Arlo platform simulator with a built-in scenario (default demo), no Arlo account needed."
   },
+  {
+    key: "fleet",
+    name: "fleet",
+    kind: "value",
+    group: "target",
+    value: "FILE",
+    description:
+      "Audit every target of a fleet file (JSON or YAML): a table with each target's status per check group; Enter opens a target, r re-runs it."
+  },
   failOnFlag,
   {
     key: "noInteractive",

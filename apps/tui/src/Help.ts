@@ -60,7 +60,11 @@ export const helpDoc = (): HelpDoc => ({
       `ARLO_PASSWORD=… ${binName} --platform acme --username api@acme.example --no-interactive`,
       "Plain lines, the password from the environment"
     ],
-    [`${binName} --platform acme --only roles`, "Re-check one group of checks (the checks they need run too)"]
+    [`${binName} --platform acme --only roles`, "Re-check one group of checks (the checks they need run too)"],
+    [
+      `${binName} --fleet fleet.yaml --env-file fleet.env`,
+      "Audit every target of a fleet file: a table, Enter opens one"
+    ]
   ],
   sections: [
     {

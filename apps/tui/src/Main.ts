@@ -30,6 +30,7 @@ import type { TargetSpec } from "./Target.js"
 /** The flags of the TUI. */
 export interface TuiFlags extends SharedFlags {
   readonly demo: Option.Option<string>
+  readonly fleet: Option.Option<string>
   readonly failOn: Option.Option<string>
   readonly noInteractive: boolean
 }
@@ -124,6 +125,20 @@ export const program = (flags: TuiFlags) =>
       const failOn = yield* failOnFrom(flags.failOn)
       const interactive = !flags.noInteractive && process.stdout.isTTY === true && !inCi(env)
 
+      if (Option.isSome(flags.fleet)) {
+        const { fleetProgram } = yield* Effect.promise(() => import("./FleetMain.js"))
+        const keyboard = interactive ? yield* openKeyboard : null
+        const { exportDirectory } = yield* Effect.promise(() => import("./Export.js"))
+        yield* cli.setExitCode(
+          yield* fleetProgram(flags, flags.fleet.value, {
+            failOn,
+            keyboard,
+            exportDir: exportDirectory(env, process.cwd())
+          })
+        )
+        return
+      }
+
       let audits: ReadonlyArray<Audit>
       let intro: string | undefined
       if (Option.isSome(flags.demo)) {
@@ -181,6 +196,7 @@ export const command = (argv: ReadonlyArray<string>) =>
     yield* program({
       ...sharedFrom(v),
       demo: textValue(v, "demo"),
+      fleet: textValue(v, "fleet"),
       failOn: textValue(v, "failOn"),
       noInteractive: v.noInteractive === true
     })
