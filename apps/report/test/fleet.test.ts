@@ -15,6 +15,7 @@ import { afterAll, beforeAll, describe, expect, it, vi } from "vitest"
 import { fleetMarkdown } from "../src/FleetMarkdown.js"
 import { markdownLimitBytes } from "../src/Markdown.js"
 import { assertBuilt, leaked, oneLineError, type RunResult, run, scenarioSecrets } from "./helpers.js"
+import { childrenNamed, parseXml } from "./xml.js"
 
 vi.setConfig({ testTimeout: 60_000, hookTimeout: 60_000 })
 
@@ -99,7 +100,11 @@ describe("a fleet of every built-in scenario", () => {
 
   it("writes JUnit (a testsuite per target), GitHub annotations within the cap, text and NDJSON", () => {
     const { files, report } = whole
-    expect(files.junit!.match(/<testsuite /g)).toHaveLength(report.targets.length)
+    const suites = childrenNamed(parseXml(files.junit!), "testsuite")
+    expect(suites.map((x) => x.attrs.name)).toEqual(report.targets.map((t) => t.name))
+    for (const [i, t] of report.targets.entries()) {
+      expect(childrenNamed(suites[i]!, "testcase")).toHaveLength(t.report?.checks.length ?? 1)
+    }
     const errors = files.github!.split("\n").filter((l) => l.startsWith("::error "))
     const warnings = files.github!.split("\n").filter((l) => l.startsWith("::warning "))
     expect(errors.length).toBeGreaterThan(0)
