@@ -7,7 +7,7 @@
  * progress goes to stderr. The exit code is the worst target's; 130 on Ctrl+C, with the reports so far
  * still written.
  */
-import { appendFileSync, readFileSync } from "node:fs"
+import { appendFileSync, readFileSync, statSync } from "node:fs"
 import {
   Cli,
   childEnv,
@@ -35,6 +35,7 @@ import {
   type FleetReport,
   type FleetTarget,
   type FleetTargetResult,
+  fleetLimits,
   fleetReport,
   parseFleet,
   parseShard,
@@ -110,6 +111,13 @@ const notWithFleet = (flags: ReportFlags): UsageError | undefined => {
 const readFleet = (path: string): Either.Either<Fleet, UsageError> => {
   let text: string
   try {
+    // A regular file too large for a fleet is refused unread (a pipe, `<(…)`, is read and then judged).
+    const st = statSync(path)
+    if (st.isFile() && st.size > fleetLimits.maxBytes) {
+      return Either.left(
+        new UsageError({ message: `${path}: the fleet file is over 5 MiB: split it into several fleets.` })
+      )
+    }
     text = readFileSync(path, "utf8")
   } catch (e) {
     const code = (e as { code?: string }).code ?? "unreadable"

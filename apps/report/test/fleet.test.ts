@@ -270,6 +270,11 @@ describe("usage", () => {
     const c = await run(["--fleet", join(dir, "none.yml")])
     expect(c.code).toBe(2)
     expect(oneLineError(c.stderr)).toMatch(/none\.yml: cannot read it/)
+    const big = join(dir, "big.json")
+    writeFileSync(big, " ".repeat(6 * 1024 * 1024))
+    const d = await run(["--fleet", big])
+    expect(d.code).toBe(2)
+    expect(oneLineError(d.stderr)).toMatch(/big\.json: the fleet file is over 5 MiB/)
   })
 
   it("merge --help names its own usage", async () => {
