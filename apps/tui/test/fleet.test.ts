@@ -93,11 +93,25 @@ describe("arlo-ready --fleet in a terminal", () => {
     expect(s.raw()).toContain("\x1b[?25h")
   }, 30_000)
 
-  it("Ctrl+C exits 130", async () => {
-    const s = open(["--fleet", file], env, 120, names.length + 12)
-    await s.waitText("Fleet verdict")
-    await s.press(keys.ctrlC)
-    expect(await s.exit).toBe(130)
+  it("shows each group's status live while the targets run, and Ctrl+C mid-run exits 130", async () => {
+    const slow = await startSimulator({ scenario: "fleet:3", latencyMs: 150 })
+    try {
+      const fleet = fleetFileOf(slow)
+      const f = join(dir, "slow.json")
+      writeFileSync(f, JSON.stringify(fleet.file))
+      const s = open(["--fleet", f], fleet.env, 120, 20)
+      // A target part way: some group marked done, the verdict column counting its checks.
+      const live = await s.waitFor(
+        (rows) => rows.some((l) => /✔\s+[⠋⠙⠹⠸⠼⠴⠦⠧⠇⠏·]\s.*[⠋⠙⠹⠸⠼⠴⠦⠧⠇⠏] \d+\/\d+ checks$/.test(l)),
+        "a target with a finished group and others running"
+      )
+      expect(live.join("\n")).toMatch(/3 targets · [0-2] done · [1-3] running/)
+      await s.press(keys.ctrlC)
+      expect(await s.exit).toBe(130)
+      expect(s.raw()).toContain("\x1b[?25h")
+    } finally {
+      await slow.close()
+    }
   }, 20_000)
 })
 
@@ -134,6 +148,14 @@ describe("arlo-ready --fleet without a terminal", () => {
     const ok = await run(["--fleet", f, "--no-interactive"], ready.env)
     expect(ok.stdout).toContain("Fleet fleet:all: READY · 2 targets: 2 ready")
     expect(ok.code).toBe(0)
+
+    const warned = fleetFileOf(sim, { platforms: ["ready-acme", "presenter-iris"] })
+    const w = join(dir, "warned.json")
+    writeFileSync(w, JSON.stringify(warned.file))
+    expect((await run(["--fleet", w], warned.env)).code).toBe(0)
+    const strict = await run(["--fleet", w, "--fail-on", "warn"], warned.env)
+    expect(strict.stdout).toContain("READY WITH WARNINGS · 2 targets: 1 ready, 1 ready with warnings")
+    expect(strict.code).toBe(1)
 
     const missing = await run(["--fleet", f, "--no-interactive"], {})
     expect(missing.stdout).toMatch(/INCOMPLETE .*environment variable ARLO_FLEET_\w+ is not set/)
