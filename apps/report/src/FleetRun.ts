@@ -205,6 +205,9 @@ const withNetworkOf =
     )
   }
 
+/** A word as a POSIX shell reads it back: as is when it is plain, else in single quotes. */
+const shellWord = (word: string): string => (/^[\w./:@%+=,-]+$/.test(word) ? word : `'${word.replace(/'/g, "'\\''")}'`)
+
 /** What the fleet run was asked, checked before it starts. */
 export interface FleetRequest {
   readonly fleetFile: string
@@ -332,7 +335,7 @@ export const fleetProgram = (flags: ReportFlags, request: FleetRequest) =>
             stdin: "ignore"
           }),
         signal: cli.signal,
-        recheck: (target) => `${bin} --fleet ${request.fleetFile} --target ${target.name}`
+        recheck: (target) => `${bin} --fleet ${shellWord(request.fleetFile)} --target ${target.name}`
       }).pipe(
         // Each report says how its requests went (the proxy, NO_PROXY, extra CAs), as a single audit's does,
         // and the network doctor looks at a platform that could not be reached.
