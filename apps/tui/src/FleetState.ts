@@ -66,8 +66,8 @@ export const displayOrder = (entries: ReadonlyArray<TargetEntry>, sorted: boolea
 /** The store behind the fleet screen. */
 export class FleetStore {
   readonly entries: Array<TargetEntry>
-  /** Whether every target has finished at least once (from then on the table is worst first). */
-  sorted = false
+  private finishedOnce = false
+  private checkedAt = -1
   private version = 0
   private readonly listeners = new Set<() => void>()
   private readonly started: Array<number>
@@ -100,6 +100,15 @@ export class FleetStore {
   }
 
   snapshot = (): number => this.version
+
+  /** Whether every target has finished at least once (from then on the table is worst first). */
+  get sorted(): boolean {
+    if (!this.finishedOnce && this.checkedAt !== this.version) {
+      this.checkedAt = this.version
+      this.finishedOnce = this.entries.every((e) => phaseOf(e) === "done")
+    }
+    return this.finishedOnce
+  }
 
   /** Applies a screen action (a key, an event) to one target's state, and starts a run it asks for. */
   dispatch(index: number, action: Action): void {
@@ -153,7 +162,6 @@ export class FleetStore {
 
   private changed(): void {
     this.version++
-    if (!this.sorted && this.entries.every((e) => phaseOf(e) === "done")) this.sorted = true
     for (const l of this.listeners) l()
   }
 }

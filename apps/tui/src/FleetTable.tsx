@@ -68,7 +68,7 @@ export const tableLines = (entries: ReadonlyArray<TargetEntry>, sorted: boolean,
       }
     ]
   }
-  const tableRows: Array<Line> = rows.map((e) => {
+  const rowLine = (e: TargetEntry): Line => {
     const selected = e.index === frame.selected
     const marks = groupMarks(e)
     const segments: Array<Segment> = [
@@ -86,7 +86,7 @@ export const tableLines = (entries: ReadonlyArray<TargetEntry>, sorted: boolean,
     segments.push({ text: "  " })
     segments.push(verdictCell(e, frame.now))
     return { key: `t-${e.index}`, segments: clip(segments, frame.width) }
-  })
+  }
   const selectedRow = rows.findIndex((e) => e.index === frame.selected)
   const chosen = entries[frame.selected]
   const why = chosen?.error
@@ -123,8 +123,8 @@ export const tableLines = (entries: ReadonlyArray<TargetEntry>, sorted: boolean,
   )
   // head, blank, columns, rows, blank, verdict, why, notice, help
   const fixed = 2 + 1 + 1 + 1 + why.length + note.length + 1
-  const room = frame.height ? Math.max(3, frame.height - fixed - 1) : tableRows.length
-  const start = Math.max(0, Math.min(selectedRow - Math.floor(room / 2), tableRows.length - room))
+  const room = frame.height ? Math.max(3, frame.height - fixed - 1) : rows.length
+  const start = Math.max(0, Math.min(selectedRow - Math.floor(room / 2), rows.length - room))
   return [
     {
       key: "head",
@@ -135,7 +135,8 @@ export const tableLines = (entries: ReadonlyArray<TargetEntry>, sorted: boolean,
     },
     line("gap1", ""),
     header,
-    ...tableRows.slice(start, start + room),
+    // Only the rows in view are drawn: a fleet of thousands costs what a screenful does.
+    ...rows.slice(start, start + room).map(rowLine),
     line("gap2", ""),
     footer,
     ...why,
