@@ -3,7 +3,7 @@
  * target opened, re-run and left, the exit code of the worst target; and the plain lines without a
  * terminal. Against the in-process simulator serving every built-in scenario (`fleet:all`).
  */
-import { execFile } from "node:child_process"
+import { execFile, spawn } from "node:child_process"
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
@@ -160,6 +160,30 @@ describe("arlo-ready --fleet without a terminal", () => {
     const missing = await run(["--fleet", f, "--no-interactive"], {})
     expect(missing.stdout).toMatch(/INCOMPLETE .*environment variable ARLO_FLEET_\w+ is not set/)
     expect(missing.code).toBe(3)
+  }, 20_000)
+
+  it("stops at the first SIGINT: the lines so far, the totals, exit 130", async () => {
+    const slow = await startSimulator({ scenario: "fleet:4", latencyMs: 150 })
+    try {
+      const fleet = fleetFileOf(slow)
+      const f = join(dir, "stopped.json")
+      writeFileSync(f, JSON.stringify(fleet.file))
+      const child = spawn(process.execPath, [bin, "--fleet", f], { env: cleanEnv(fleet.env) })
+      let stdout = ""
+      child.stdout.on("data", (d: Buffer) => {
+        stdout += d.toString()
+      })
+      const code = new Promise<number | null>((res) => child.on("exit", (c) => res(c)))
+      // Once the audits are under way (a request has reached the platform), well before any can finish.
+      for (let i = 0; i < 200 && slow.journal().length === 0; i++) await new Promise((res) => setTimeout(res, 25))
+      child.kill("SIGINT")
+      expect(await code).toBe(130)
+      const lines = stdout.trim().split("\n")
+      expect(lines).toHaveLength(5)
+      expect(lines.at(-1)).toMatch(/Fleet fleet:4: INCOMPLETE · 4 targets: .*4 incomplete/)
+    } finally {
+      await slow.close()
+    }
   }, 20_000)
 
   it("refuses a target flag and a missing fleet file with one line (exit 2)", async () => {
