@@ -24,14 +24,12 @@ import {
 import type { AuditEvent } from "@arlo-ready/core"
 import { Effect, Either, Option } from "effect"
 import { allFlags } from "./Flags.js"
-import { fleetProgram } from "./FleetRun.js"
 import { formats, ndjsonLine, render } from "./Format.js"
 import { annotations, maskCommands } from "./Github.js"
 import { runAudit } from "./internal/audit.js"
 import { binName, version } from "./internal/version.js"
 import { listChecksJson, listChecksText } from "./ListChecks.js"
 import { markdown } from "./Markdown.js"
-import { mergeMain } from "./Merge.js"
 import { checkWritable, parseOutputs, writeOutput } from "./Outputs.js"
 
 /** The flags of the report app. */
@@ -81,6 +79,8 @@ export const program = (flags: ReportFlags) =>
     const outputs = yield* parseOutputs(flags.output)
 
     if (Option.isSome(flags.fleet)) {
+      // Loaded only for fleets: the fleet file's parser (YAML) stays out of a single audit's start-up.
+      const { fleetProgram } = yield* Effect.promise(() => import("./FleetRun.js"))
       return yield* fleetProgram(flags, {
         fleetFile: flags.fleet.value,
         shard: flags.shard,
@@ -171,7 +171,10 @@ export const program = (flags: ReportFlags) =>
 /** Runs the command line (the full argv: node, script, args…). */
 export const main = (argv: ReadonlyArray<string>) =>
   Effect.gen(function* () {
-    if (argv[2] === "merge") return yield* mergeMain(argv.slice(3))
+    if (argv[2] === "merge") {
+      const { mergeMain } = yield* Effect.promise(() => import("./Merge.js"))
+      return yield* mergeMain(argv.slice(3))
+    }
     const values = yield* commandLine(argv, {
       flags: allFlags,
       version,
