@@ -34,7 +34,7 @@ import {
   resolveTargetInput
 } from "@arlo-ready/core"
 import { HttpClient } from "@effect/platform"
-import { Effect, Either, Layer, type Redacted, Stream } from "effect"
+import { Effect, Either, type Redacted, Stream } from "effect"
 
 type Env = Readonly<Record<string, string | undefined>>
 
@@ -134,9 +134,10 @@ export const makeFleetRunner = (
       const t = fleet.targets[index]
       if (t === undefined) return Stream.fail("no such target in the fleet.")
       const key = platformKey(t)
-      const network = networks.get(key) ?? networks.values().next().value
-      if (network === undefined)
+      const network = networks.get(key)
+      if (network === undefined) {
         return Stream.fail(`the target's address ${key} is not a URL: fix it in the fleet file.`)
+      }
       return Stream.unwrapScoped(
         Effect.gen(function* () {
           // Waiting for a turn or for the platform's budget can be interrupted; what was taken is given back.
@@ -150,10 +151,6 @@ export const makeFleetRunner = (
             Effect.interruptible(budgetOf(key).admit(need)),
             (r) => r.release
           )
-          const client = Layer.effect(
-            HttpClient.HttpClient,
-            Effect.map(HttpClient.HttpClient, (c) => reservation.wrap(c))
-          ).pipe(Layer.provide(auditHttpClient(network)))
           const stream = auditStream(config.right, {
             recheck: () => `${bin} --fleet ${options.fleetFile}`,
             ...(signal ? { signal } : {}),
@@ -161,7 +158,12 @@ export const makeFleetRunner = (
               ? { rerun: { ids: spec.ids, previous: spec.previous, ...(spec.prior ? { prior: spec.prior } : {}) } }
               : {})
           })
-          return withNetworkEvents(stream, network, config.right, signal).pipe(Stream.provideLayer(client))
+          // Every request counted against the platform; the client layer's other services (the TLS
+          // inspector a proxy needs) pass through as for a single audit.
+          return withNetworkEvents(stream, network, config.right, signal).pipe(
+            Stream.updateService(HttpClient.HttpClient, (c) => reservation.wrap(c)),
+            Stream.provideLayer(auditHttpClient(network))
+          )
         })
       )
     }
