@@ -32,24 +32,28 @@ export const maskCommands = (secrets: ReadonlyArray<Redacted.Redacted<string>>):
  */
 export const annotationsPerLevel = 10
 
+/** An annotation to be: its level, title and message (plain text; escaped when written). */
+export interface Annotation {
+  readonly level: "error" | "warning"
+  readonly title: string
+  readonly message: string
+}
+
 /**
- * One annotation per root cause, errors first: at most `perLevel` errors and `perLevel` warnings, then,
- * when some were left out, one notice that says how many more the report holds.
+ * The workflow commands for annotations, in the order given: at most `perLevel` errors and `perLevel`
+ * warnings, then, when some were left out, one notice that says how many more the report holds.
  */
-export const annotations = (report: Report, perLevel: number = annotationsPerLevel): Array<string> => {
+export const cappedAnnotations = (all: Iterable<Annotation>, perLevel: number = annotationsPerLevel): Array<string> => {
   const shown = { error: 0, warning: 0 }
   const more = { error: 0, warning: 0 }
   const out: Array<string> = []
-  for (const result of rootCauses(report)) {
-    const level = result.status === "fail" ? "error" : "warning"
-    if (shown[level] >= perLevel) {
-      more[level] += 1
+  for (const a of all) {
+    if (shown[a.level] >= perLevel) {
+      more[a.level] += 1
       continue
     }
-    shown[level] += 1
-    const title = `arlo-ready ${result.id}: ${oneLine(result.title)}`
-    const message = [oneLine(result.summary), ...detailLines(report, result, { evidence: false })].join("\n")
-    out.push(`::${level} title=${escapeProperty(title)}::${escapeData(message)}`)
+    shown[a.level] += 1
+    out.push(`::${a.level} title=${escapeProperty(a.title)}::${escapeData(a.message)}`)
   }
   const left = more.error + more.warning
   if (left > 0) {
@@ -62,6 +66,19 @@ export const annotations = (report: Report, perLevel: number = annotationsPerLev
   }
   return out
 }
+
+/** One annotation per root cause, errors first, within the per-step cap (see {@link cappedAnnotations}). */
+export const annotations = (report: Report, perLevel: number = annotationsPerLevel): Array<string> =>
+  cappedAnnotations(
+    rootCauses(report).map(
+      (result): Annotation => ({
+        level: result.status === "fail" ? "error" : "warning",
+        title: `arlo-ready ${result.id}: ${oneLine(result.title)}`,
+        message: [oneLine(result.summary), ...detailLines(report, result, { evidence: false })].join("\n")
+      })
+    ),
+    perLevel
+  )
 
 /**
  * The `github` format: the annotations, then the check lines in a collapsed group and the verdict.

@@ -35,7 +35,12 @@ describe("the installed arlo-ready-report", () => {
     expect(manifest.dependencies ?? {}).toEqual({})
     expect(installed.installedBytes).toBeLessThan(10 * 1024 * 1024)
     // The schemas the report names ship inside the package.
-    for (const file of ["dist/report.schema.json", "dist/events.schema.json"]) {
+    for (const file of [
+      "dist/report.schema.json",
+      "dist/events.schema.json",
+      "dist/fleet.schema.json",
+      "dist/fleet-report.schema.json"
+    ]) {
       expect(JSON.parse(readFileSync(join(installed.installed, file), "utf8"))).toHaveProperty("$schema")
     }
   })
