@@ -186,6 +186,30 @@ describe("arlo-ready --fleet without a terminal", () => {
     }
   }, 20_000)
 
+  it("holds a platform's targets to its request budget: reservations that do not fit together wait", async () => {
+    const one = await startSimulator({ scenario: "ready", latencyMs: 40 })
+    try {
+      const base = fleetFileOf(one).file.targets[0]!
+      const f = join(dir, "one-platform.json")
+      const four = ["a", "b", "c", "d"].map((n) => ({ ...base, name: `acme-${n}` }))
+      writeFileSync(f, JSON.stringify({ name: "one-platform", targets: four }))
+      const env1 = fleetFileOf(one).env
+      const platform = Object.keys(one.platforms)[0]!
+      const peak = async (maxRequests: string) => {
+        one.clearJournal()
+        const r = await run(["--fleet", f, "--max-requests", maxRequests], env1)
+        expect(r.stdout).toContain("4 targets: 4 ready")
+        return one.peakInFlight()[platform] ?? 0
+      }
+      // 4 × 60 fits in Arlo's 300 a minute: the four run together. 4 × 200 does not: one at a time.
+      const together = await peak("60")
+      const serial = await peak("200")
+      expect(together).toBeGreaterThan(serial)
+    } finally {
+      await one.close()
+    }
+  }, 20_000)
+
   it("refuses a target flag and a missing fleet file with one line (exit 2)", async () => {
     const both = await run(["--fleet", file, "--platform", "acme"], env)
     expect(both.code).toBe(2)
