@@ -24,6 +24,7 @@ import {
 import type { AuditEvent } from "@arlo-ready/core"
 import { Effect, Either, Option } from "effect"
 import { allFlags } from "./Flags.js"
+import type { fleetProgram as FleetProgramFn } from "./FleetRun.js"
 import { formats, ndjsonLine, render } from "./Format.js"
 import { annotations, maskCommands } from "./Github.js"
 import { runAudit } from "./internal/audit.js"
@@ -65,6 +66,20 @@ const err = (text: string) =>
     process.stderr.write(text.endsWith("\n") ? text : `${text}\n`)
   })
 
+type FleetProgram = typeof FleetProgramFn
+
+/** `--fleet FILE`, loaded only then: the fleet file's parser (YAML) stays out of a single audit's start-up. */
+const fleetRun = (
+  flags: ReportFlags,
+  fleetFile: string,
+  how: Pick<Parameters<FleetProgram>[1], "format" | "failOn" | "outputs">
+) =>
+  Effect.gen(function* () {
+    const { fleetProgram } = yield* Effect.promise(() => import("./FleetRun.js"))
+    const { shard, fleetTarget: targets, fleetConcurrency } = flags
+    return yield* fleetProgram(flags, { fleetFile, shard, targets, fleetConcurrency, ...how })
+  })
+
 /** The program behind the command. */
 export const program = (flags: ReportFlags) =>
   Effect.gen(function* () {
@@ -78,19 +93,7 @@ export const program = (flags: ReportFlags) =>
     const failOn = yield* failOnFrom(flags.failOn)
     const outputs = yield* parseOutputs(flags.output)
 
-    if (Option.isSome(flags.fleet)) {
-      // Loaded only for fleets: the fleet file's parser (YAML) stays out of a single audit's start-up.
-      const { fleetProgram } = yield* Effect.promise(() => import("./FleetRun.js"))
-      return yield* fleetProgram(flags, {
-        fleetFile: flags.fleet.value,
-        shard: flags.shard,
-        targets: flags.fleetTarget,
-        fleetConcurrency: flags.fleetConcurrency,
-        format,
-        failOn,
-        outputs
-      })
-    }
+    if (Option.isSome(flags.fleet)) return yield* fleetRun(flags, flags.fleet.value, { format, failOn, outputs })
     const stray = fleetOnly(flags)
     if (stray) return yield* new UsageError({ message: `${stray} goes with --fleet FILE: give the fleet file` })
 
