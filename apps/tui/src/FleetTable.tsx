@@ -52,18 +52,19 @@ export const tableLines = (entries: ReadonlyArray<TargetEntry>, sorted: boolean,
   const p = fleetProgress(entries)
   const head = `arlo-ready · fleet ${clean(frame.fleetName)}`
   const counts = `  ${p.total} targets · ${p.done} done · ${p.running} running · ${p.queued} queued`
-  const nameCols = Math.min(28, Math.max(6, ...rows.map((e) => cols(e.name))))
-  const tagsOf = (e: TargetEntry) => clean(e.tags.join(","), 60)
-  const tagCols = Math.min(16, Math.max(4, ...rows.map((e) => cols(tagsOf(e)))))
   const titles = checkGroups.map((g) => groupTitles[g])
+  // The marks and the verdict always fit; the name and then the tags give way on a narrow terminal.
+  const spare = frame.width - (2 + titles.reduce((n, t) => n + 2 + cols(t), 0) + 2 + 21)
+  const nameCols = Math.max(8, Math.min(28, spare, ...rows.map((e) => cols(e.name))))
+  const tagsOf = (e: TargetEntry) => clean(e.tags.join(","), 60)
+  const tagRoom = spare - nameCols - 2
+  const tagCols = tagRoom < 4 ? 0 : Math.min(16, tagRoom, Math.max(4, ...rows.map((e) => cols(tagsOf(e)))))
+  const tagsHeader = tagCols > 0 ? `  ${pad("Tags", tagCols)}` : ""
   const header: Line = {
     key: "columns",
     segments: [
       {
-        text: truncate(
-          `  ${pad("Target", nameCols)}  ${pad("Tags", tagCols)}  ${titles.join("  ")}  Verdict`,
-          frame.width
-        ),
+        text: truncate(`  ${pad("Target", nameCols)}${tagsHeader}  ${titles.join("  ")}  Verdict`, frame.width),
         bold: true
       }
     ]
@@ -74,8 +75,7 @@ export const tableLines = (entries: ReadonlyArray<TargetEntry>, sorted: boolean,
     const segments: Array<Segment> = [
       selected ? { text: "› ", color: "cyan", bold: true } : { text: "  " },
       { text: pad(truncate(e.name, nameCols), nameCols), ...(selected ? { bold: true } : {}) },
-      { text: "  " },
-      { text: pad(truncate(tagsOf(e), tagCols), tagCols), dim: true }
+      ...(tagCols > 0 ? [{ text: "  " }, { text: pad(truncate(tagsOf(e), tagCols), tagCols), dim: true }] : [])
     ]
     checkGroups.forEach((g, i) => {
       const status = marks.get(g)

@@ -28,8 +28,8 @@ const feed = (run: { handlers: Parameters<StartRun>[2] }, events: ReadonlyArray<
 }
 
 const passing = (): Array<CheckResult> => [result("target.url", "pass"), result("basic.credentials", "pass")]
-const text = (store: FleetStore, selected = 0) =>
-  tableLines(store.entries, store.sorted, { now: 0, width: 120, height: 30, fleetName: "f", selected })
+const text = (store: FleetStore, selected = 0, width = 120) =>
+  tableLines(store.entries, store.sorted, { now: 0, width, height: 30, fleetName: "f", selected })
     .map((l) => l.segments.map((s) => s.text).join(""))
     .join("\n")
 
@@ -95,5 +95,17 @@ describe("the fleet store", () => {
     expect(screen).toMatch(/bravo\s+staging.*· queued/)
     expect(screen).not.toContain("\x1b")
     expect(screen).not.toContain("\u202e")
+  })
+
+  it("keeps the marks and the verdict on a narrow terminal: the name and the tags give way", () => {
+    const { store, runs } = recording()
+    store.begin()
+    feed(runs[0]!, runEvents(mfaResults()))
+    for (const width of [80, 72]) {
+      const screen = text(store, 0, width).split("\n")
+      for (const l of screen) expect(l.length, l).toBeLessThanOrEqual(width)
+      expect(screen.find((l) => l.includes("alpha"))).toMatch(/✖ NOT READY$/)
+      expect(screen.some((l) => /Policy\s+Verdict$/.test(l))).toBe(true)
+    }
   })
 })
