@@ -55,7 +55,7 @@ export const tableLines = (entries: ReadonlyArray<TargetEntry>, sorted: boolean,
   const titles = checkGroups.map((g) => groupTitles[g])
   // The marks and the verdict always fit; the name and then the tags give way on a narrow terminal.
   const spare = frame.width - (2 + titles.reduce((n, t) => n + 2 + cols(t), 0) + 2 + 21)
-  const nameCols = Math.max(8, Math.min(28, spare, ...rows.map((e) => cols(e.name))))
+  const nameCols = Math.max(8, Math.min(28, spare, Math.max(6, ...rows.map((e) => cols(e.name)))))
   const tagsOf = (e: TargetEntry) => clean(e.tags.join(","), 60)
   const tagRoom = spare - nameCols - 2
   const tagCols = tagRoom < 4 ? 0 : Math.min(16, tagRoom, Math.max(4, ...rows.map((e) => cols(tagsOf(e)))))
