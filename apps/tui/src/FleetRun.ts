@@ -62,6 +62,9 @@ export interface FleetRunnerOptions {
   readonly signal?: AbortSignal | undefined
 }
 
+/** A word as a POSIX shell reads it back: as is when it is plain, else in single quotes. */
+const shellWord = (word: string): string => (/^[\w./:@%+=,-]+$/.test(word) ? word : `'${word.replace(/'/g, "'\\''")}'`)
+
 /** The variables a fleet names for a secret: a secret command's environment leaves them out. */
 const secretVariables = (targets: ReadonlyArray<FleetTarget>): Set<string> => {
   const out = new Set<string>()
@@ -152,7 +155,7 @@ export const makeFleetRunner = (
             (r) => r.release
           )
           const stream = auditStream(config.right, {
-            recheck: () => `${bin} --fleet ${options.fleetFile}`,
+            recheck: () => `${bin} --fleet ${shellWord(options.fleetFile)}`,
             ...(signal ? { signal } : {}),
             ...(spec.ids
               ? { rerun: { ids: spec.ids, previous: spec.previous, ...(spec.prior ? { prior: spec.prior } : {}) } }
