@@ -5,7 +5,7 @@
  * bench/README.md. Expects the packages to be built (`pnpm bench` builds them first).
  *
  * Options: --runs N (default 7), --process-runs N (default 5), --startup-runs N (default 15),
- * --no-readme.
+ * --no-fleet (leave out the fleet figures, fleet.mjs: a few minutes of the run), --no-readme.
  */
 import { spawn } from "node:child_process"
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs"
@@ -15,6 +15,7 @@ import { fileURLToPath } from "node:url"
 import { packInstall } from "../scripts/pack-install.mjs"
 import { baseline } from "./baseline.mjs"
 import { derivedChain, observedChain, ownTime } from "./chain.mjs"
+import { fleetBench } from "./fleet.mjs"
 import { startPlatform } from "./platform.mjs"
 
 const root = new URL("../", import.meta.url)
@@ -398,6 +399,10 @@ for (const [name, dir] of [
   }
   log(`  ${name}: ${installed[name].installedMb} MB installed (tarball ${installed[name].tarballMb} MB)`)
 }
+
+const fleet = process.argv.includes("--no-fleet")
+  ? null
+  : await fleetBench({ core, chainLength: audits.find((a) => a.latencyMs === 50)?.chain.length, log })
 machine.loadAverageAtEnd = os.loadavg().map((x) => round(x, 2))
 
 // ---------------------------------------------------------------------------------------------------
@@ -448,7 +453,8 @@ const goals = [
     goal: "requests in flight within the concurrency cap",
     figure: `${requests.peakInFlight} of ${requests.concurrencyCap}`,
     result: verdict(requests.peakInFlight <= requests.concurrencyCap)
-  }
+  },
+  ...(fleet?.goals ?? [])
 ]
 
 const results = {
@@ -470,7 +476,8 @@ const results = {
   startup,
   fullAudit,
   installed,
-  requests
+  requests,
+  fleet: fleet?.results ?? null
 }
 
 const table = [
@@ -513,6 +520,7 @@ const table = [
   "",
   `Requests per audit: ${requests.perAudit} (journalled by the simulator: ${requests.journalled}) of a budget of ${requests.budget}; peak in flight ${requests.peakInFlight} (cap ${requests.concurrencyCap}).`,
   "",
+  ...(fleet ? [...fleet.lines, ""] : []),
   "| goal | figure | result |",
   "| --- | --- | --- |",
   ...goals.map((g) => `| ${g.goal} | ${g.figure} | ${g.result} |`)
