@@ -20,7 +20,15 @@ import { fleetCountsText } from "./FleetFormat.js"
 import { markdownLimitBytes, mdCode, mdText, statusEmoji, verdictText } from "./Markdown.js"
 
 /** Which status a cell shows when a group holds several: the worst. */
-const cellRank: Record<CheckStatus, number> = { fail: 0, error: 1, warn: 2, pass: 3, skipped: 4, not_applicable: 5 }
+const cellRank: Record<CheckStatus, number> = {
+  fail: 0,
+  error: 1,
+  warn: 2,
+  waived: 3,
+  pass: 4,
+  skipped: 5,
+  not_applicable: 6
+}
 
 const truncate = (s: string, max: number): string => (s.length <= max ? s : `${s.slice(0, max - 1)}…`)
 

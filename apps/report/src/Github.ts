@@ -4,10 +4,11 @@
  * what GitHub shows for one step, and `::add-mask::` commands for the secrets, which must reach the
  * runner before anything else.
  */
-import { checkLine, oneLine, plainStyle, rootCauses, verdictLine } from "@arlo-ready/cli-kit"
-import type { Report } from "@arlo-ready/core"
+import { checkLine, oneLine, plainStyle, rootCauses, verdictLine, waiverText } from "@arlo-ready/cli-kit"
+import { type Report, waiverWarnings } from "@arlo-ready/core"
 import { Redacted } from "effect"
 import { detailLines } from "./internal/details.js"
+import { driftLines } from "./internal/living.js"
 
 /** Escapes a command's data (the message): `%`, CR and LF. */
 export const escapeData = (s: string): string => s.replace(/%/g, "%25").replace(/\r/g, "%0D").replace(/\n/g, "%0A")
@@ -34,7 +35,7 @@ export const annotationsPerLevel = 10
 
 /** An annotation to be: its level, title and message (plain text; escaped when written). */
 export interface Annotation {
-  readonly level: "error" | "warning"
+  readonly level: "error" | "warning" | "notice"
   readonly title: string
   readonly message: string
 }
@@ -44,8 +45,8 @@ export interface Annotation {
  * warnings, then, when some were left out, one notice that says how many more the report holds.
  */
 export const cappedAnnotations = (all: Iterable<Annotation>, perLevel: number = annotationsPerLevel): Array<string> => {
-  const shown = { error: 0, warning: 0 }
-  const more = { error: 0, warning: 0 }
+  const shown = { error: 0, warning: 0, notice: 0 }
+  const more = { error: 0, warning: 0, notice: 0 }
   const out: Array<string> = []
   for (const a of all) {
     if (shown[a.level] >= perLevel) {
@@ -55,11 +56,12 @@ export const cappedAnnotations = (all: Iterable<Annotation>, perLevel: number = 
     shown[a.level] += 1
     out.push(`::${a.level} title=${escapeProperty(a.title)}::${escapeData(a.message)}`)
   }
-  const left = more.error + more.warning
+  const left = more.error + more.warning + more.notice
   if (left > 0) {
     const which = [
       more.error > 0 ? `${more.error} failed` : "",
-      more.warning > 0 ? `${more.warning} to look at` : ""
+      more.warning > 0 ? `${more.warning} to look at` : "",
+      more.notice > 0 ? `${more.notice} waived` : ""
     ].filter((s) => s !== "")
     const message = `GitHub shows ${perLevel} errors and ${perLevel} warnings per step; ${left} more root causes (${which.join(", ")}) are in the job summary and the report files.`
     out.push(`::notice title=${escapeProperty(`arlo-ready: ${left} more in the report`)}::${escapeData(message)}`)
@@ -67,16 +69,37 @@ export const cappedAnnotations = (all: Iterable<Annotation>, perLevel: number = 
   return out
 }
 
-/** One annotation per root cause, errors first, within the per-step cap (see {@link cappedAnnotations}). */
+/**
+ * One annotation per root cause, errors first, then a warning per waiver about to expire, expired or
+ * unused, then a notice per waived check (waived is not an error), within the per-step cap (see
+ * {@link cappedAnnotations}).
+ */
 export const annotations = (report: Report, perLevel: number = annotationsPerLevel): Array<string> =>
   cappedAnnotations(
-    rootCauses(report).map(
-      (result): Annotation => ({
-        level: result.status === "fail" ? "error" : "warning",
-        title: `arlo-ready ${result.id}: ${oneLine(result.title)}`,
-        message: [oneLine(result.summary), ...detailLines(report, result, { evidence: false })].join("\n")
-      })
-    ),
+    [
+      ...rootCauses(report).map(
+        (result): Annotation => ({
+          level: result.status === "fail" ? "error" : "warning",
+          title: `arlo-ready ${result.id}: ${oneLine(result.title)}`,
+          message: [
+            `${oneLine(result.summary)}${waiverText(result)}`,
+            ...detailLines(report, result, { evidence: false })
+          ].join("\n")
+        })
+      ),
+      ...waiverWarnings(report).map(
+        (message): Annotation => ({ level: "warning", title: "arlo-ready waivers", message })
+      ),
+      ...report.checks
+        .filter((c) => c.status === "waived")
+        .map(
+          (c): Annotation => ({
+            level: "notice",
+            title: `arlo-ready ${c.id}: waived`,
+            message: `${oneLine(c.summary)}${waiverText(c)}`
+          })
+        )
+    ],
     perLevel
   )
 
@@ -87,6 +110,7 @@ export const annotations = (report: Report, perLevel: number = annotationsPerLev
 export const github = (report: Report): string => {
   const lines = [
     ...annotations(report),
+    ...driftLines(report).map((l) => `::notice title=arlo-ready drift::${escapeData(l)}`),
     `::group::arlo-ready: ${report.checks.length} checks`,
     ...report.checks.map((c) => checkLine(c, plainStyle)),
     "::endgroup::",

@@ -1,7 +1,7 @@
 /**
  * JUnit XML: one testsuite per check group, one testcase per check. fail becomes `<failure>`, error
  * `<error>`, skipped and not_applicable `<skipped>` with the reason; with `failOn: "warn"` a warning
- * is a failure too, so the file agrees with the exit code.
+ * is a failure too, so the file agrees with the exit code. A waived check is `<skipped>` with its waiver.
  */
 import { type FailOn, oneLine } from "@arlo-ready/cli-kit"
 import { type CheckResult, checkGroups, groupTitles, type Report } from "@arlo-ready/core"
@@ -29,6 +29,7 @@ const outcome = (result: CheckResult, failOn: FailOn): "pass" | "failure" | "err
       return "error"
     case "skipped":
     case "not_applicable":
+    case "waived":
       return "skipped"
     case "pass":
       return "pass"
@@ -37,6 +38,9 @@ const outcome = (result: CheckResult, failOn: FailOn): "pass" | "failure" | "err
 
 const skipReason = (result: CheckResult): string => {
   const summary = oneLine(result.summary)
+  const w = result.waiver
+  if (result.status === "waived" && w)
+    return `Waived (${w.originalStatus}) until ${w.expires} by ${oneLine(w.owner)}: ${oneLine(w.reason)}; ${summary}`
   if (result.status === "not_applicable") return `Not applicable: ${summary}`
   if (result.blockedBy.length === 0) return `Skipped: ${summary}`
   return `Blocked by ${result.blockedBy.join(", ")}: ${summary}`

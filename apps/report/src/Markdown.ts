@@ -15,6 +15,7 @@ import {
 } from "@arlo-ready/cli-kit"
 import type { CheckResult, CheckStatus, Report, Verdict } from "@arlo-ready/core"
 import { exchangeLine } from "./internal/details.js"
+import { driftSection, waiverSection } from "./internal/living.js"
 
 /** GitHub's step-summary cap is 1 MiB; stay clearly below it. */
 export const markdownLimitBytes = 1_000_000
@@ -26,7 +27,8 @@ export const statusEmoji: Record<CheckStatus, string> = {
   fail: "❌",
   error: "❗",
   skipped: "⏭️",
-  not_applicable: "➖"
+  not_applicable: "➖",
+  waived: "🔕"
 }
 
 /** A verdict in Markdown: its mark and words. */
@@ -131,6 +133,11 @@ const causeSection = (report: Report, result: CheckResult, budget: Budget): Arra
   return out
 }
 
+const waiverCell = (w: NonNullable<CheckResult["waiver"]>): string =>
+  w.expired
+    ? `waiver expired ${w.expires}, owner ${w.owner}`
+    : `was ${w.originalStatus}: ${w.reason}; ${w.owner}, until ${w.expires}`
+
 const render = (report: Report, budget: Budget): string => {
   const t = (s: string) => mdText(truncate(s, budget.maxText))
   const target = report.target.platform
@@ -144,12 +151,12 @@ const render = (report: Report, budget: Budget): string => {
     ""
   ]
   if (report.interrupted) out.push("> [!WARNING]", "> The audit stopped before every check finished.", "")
+  out.push(...driftSection(report, mdText), ...waiverSection(report, mdText))
   if (report.checks.length > 0) {
     out.push("| | Check | Status | Summary |", "| --- | --- | --- | --- |")
     for (const c of report.checks) {
-      out.push(
-        `| ${statusEmoji[c.status]} | ${mdCode(c.id)} ${t(c.title)} | ${statusLabel(c.status)} | ${t(c.summary)} |`
-      )
+      const status = c.waiver ? `${statusLabel(c.status)} (${waiverCell(c.waiver)})` : statusLabel(c.status)
+      out.push(`| ${statusEmoji[c.status]} | ${mdCode(c.id)} ${t(c.title)} | ${mdText(status)} | ${t(c.summary)} |`)
     }
     out.push("")
   }

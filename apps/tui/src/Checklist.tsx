@@ -142,7 +142,7 @@ export const verdictLines = (state: State, frame: Frame): Array<Line> => {
     ]
   }
   const s = state.report?.summary
-  const counts = s ? counted((status) => s[status], "pass") : ""
+  const counts = s ? counted((status) => s[status] ?? 0, "pass") : ""
   const head = `${verdictGlyph[v]} Verdict: ${verdictWord(v)}`
   return [
     {

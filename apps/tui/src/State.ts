@@ -133,6 +133,7 @@ export const results = (state: State): Array<CheckResult> =>
 
 const severity: Record<CheckStatus, number> = {
   not_applicable: 0,
+  waived: 1,
   pass: 1,
   skipped: 2,
   warn: 3,

@@ -29,7 +29,8 @@ const statusWords: Record<CheckStatus, string> = {
   fail: "FAIL",
   error: "ERROR",
   skipped: "SKIP",
-  not_applicable: "N/A"
+  not_applicable: "N/A",
+  waived: "WAIVED"
 }
 
 const unicodeGlyphs: Record<CheckStatus, string> = {
@@ -38,7 +39,8 @@ const unicodeGlyphs: Record<CheckStatus, string> = {
   fail: "✘",
   error: "‼",
   skipped: "↷",
-  not_applicable: "·"
+  not_applicable: "·",
+  waived: "≈"
 }
 
 const asciiGlyphs: Record<CheckStatus, string> = {
@@ -47,7 +49,8 @@ const asciiGlyphs: Record<CheckStatus, string> = {
   fail: "x",
   error: "?",
   skipped: "-",
-  not_applicable: "."
+  not_applicable: ".",
+  waived: "~"
 }
 
 const statusPaint: Record<CheckStatus, Paint> = {
@@ -56,7 +59,8 @@ const statusPaint: Record<CheckStatus, Paint> = {
   fail: "red",
   error: "magenta",
   skipped: "dim",
-  not_applicable: "dim"
+  not_applicable: "dim",
+  waived: "dim"
 }
 
 /** The word a status is printed as: PASS, WARN, FAIL, ERROR, SKIP, N/A. */
@@ -100,8 +104,17 @@ export const actorLabel = (who: Actor): string => actorLabels[who]
 
 const INDENT = "        "
 
+/** A waiver's note on a line: `(waived fail: reason; owner, until 2027-01-31)`, or the expired waiver named. */
+export const waiverText = (result: CheckResult): string => {
+  const w = result.waiver
+  if (!w) return ""
+  return w.expired
+    ? ` (waiver expired ${w.expires}, owner ${w.owner}: ${oneLine(w.reason)})`
+    : ` (waived ${w.originalStatus}: ${oneLine(w.reason)}; ${w.owner}, until ${w.expires})`
+}
+
 const summaryText = (result: CheckResult): string => {
-  const summary = oneLine(result.summary)
+  const summary = oneLine(result.summary) + waiverText(result)
   if (result.status !== "skipped" || result.blockedBy.length === 0) return summary
   if (result.blockedBy.every((id) => summary.includes(id))) return summary
   return `${summary} (blocked by ${result.blockedBy.join(", ")})`.trim()
@@ -115,7 +128,7 @@ export const checkLine = (result: CheckResult, style: TextStyle): string => {
   const word = statusWord(result.status)
   const head = `${statusGlyph(result.status, style)} ${word}`
   const dash = style.unicode ? "—" : "-"
-  const text = `${head}${" ".repeat(6 - word.length)}${result.id}  ${oneLine(result.title)} ${dash} ${summaryText(result)}`
+  const text = `${head}${" ".repeat(Math.max(1, 6 - word.length))}${result.id}  ${oneLine(result.title)} ${dash} ${summaryText(result)}`
   const [first, ...rest] = wrap(text, style.width, INDENT)
   return [paint(style, statusPaint[result.status], head) + first!.slice(head.length), ...rest].join("\n")
 }
@@ -126,7 +139,8 @@ const statusLabels: Record<CheckStatus, string> = {
   fail: "fail",
   error: "error",
   skipped: "skipped",
-  not_applicable: "n/a"
+  not_applicable: "n/a",
+  waived: "waived"
 }
 
 /** The short word a status is counted and tabled as: pass, warn, fail, error, skipped, n/a. */
@@ -136,7 +150,7 @@ export const statusLabel = (status: CheckStatus): string => statusLabels[status]
 export const countsText = (summary: Report["summary"]): string => {
   const parts: Array<string> = []
   for (const status of Object.keys(statusLabels) as Array<CheckStatus>) {
-    if (summary[status] > 0) parts.push(`${summary[status]} ${statusLabel(status)}`)
+    if ((summary[status] ?? 0) > 0) parts.push(`${summary[status]} ${statusLabel(status)}`)
   }
   return parts.length === 0 ? "no checks" : parts.join(", ")
 }
@@ -164,7 +178,10 @@ export const headerLine = (target: Target, style: TextStyle): string => {
   return wrap(text, style.width, "  ").join("\n")
 }
 
-const severity: Record<CheckStatus, number> = { fail: 0, error: 1, warn: 2, pass: 3, skipped: 4, not_applicable: 5 }
+const severity = { fail: 0, error: 1, warn: 2, pass: 3, skipped: 4, not_applicable: 5, waived: 6 } satisfies Record<
+  CheckStatus,
+  number
+>
 
 /**
  * The root causes of a report: every check that failed, could not decide, or warned, worst first and

@@ -6,7 +6,7 @@ import { JSONSchema, Schema } from "effect"
 import { catalogue, checkGroups, checkIds } from "./Catalogue.js"
 import { toolName, version } from "./internal/version.js"
 
-export const schemaVersion = "1.2" as const
+export const schemaVersion = "1.3" as const
 /**
  * Where the report's JSON Schema is published: the `report.schema.json` file of the @arlo-ready/core
  * package of this very version (also exported as `@arlo-ready/core/report.schema.json`).
@@ -18,10 +18,19 @@ export type CheckId = typeof CheckId.Type
 export const CheckGroup = Schema.Literal(...checkGroups).annotations({ identifier: "CheckGroup" })
 export type CheckGroup = typeof CheckGroup.Type
 
-/** pass, warn, fail; error = could not decide (timeout, 5xx, reset, garbage); skipped; not_applicable. */
-export const CheckStatus = Schema.Literal("pass", "warn", "fail", "error", "skipped", "not_applicable").annotations({
-  identifier: "CheckStatus"
-})
+/**
+ * pass, warn, fail; error = could not decide (timeout, 5xx, reset, garbage); skipped; not_applicable;
+ * waived = a warn, fail or error a live waiver accepts (the original status kept in `waiver`).
+ */
+export const CheckStatus = Schema.Literal(
+  "pass",
+  "warn",
+  "fail",
+  "error",
+  "skipped",
+  "not_applicable",
+  "waived"
+).annotations({ identifier: "CheckStatus" })
 export type CheckStatus = typeof CheckStatus.Type
 
 export const Verdict = Schema.Literal("ready", "ready_with_warnings", "not_ready", "incomplete").annotations({
@@ -78,6 +87,20 @@ export const Cause = Schema.Struct({
 }).annotations({ identifier: "Cause" })
 export type Cause = typeof Cause.Type
 
+/** The waiver a result matched: kept beside a waived result, and beside an expired waiver's original status. */
+export const WaiverNote = Schema.Struct({
+  reason: Schema.String,
+  owner: Schema.String,
+  /** An ISO date (YYYY-MM-DD): the last day the waiver holds. */
+  expires: Schema.String,
+  originalStatus: Schema.Literal("warn", "fail", "error"),
+  /** Days from the run's date to `expires` (negative once expired). */
+  expiresInDays: Schema.Number,
+  /** Present (true) when the waiver has expired: the result then counts as its original status again. */
+  expired: Schema.optional(Schema.Literal(true))
+}).annotations({ identifier: "WaiverNote" })
+export type WaiverNote = typeof WaiverNote.Type
+
 export const CheckResult = Schema.Struct({
   id: CheckId,
   group: CheckGroup,
@@ -100,7 +123,9 @@ export const CheckResult = Schema.Struct({
    * Present when the check was not selected itself but ran because the selected checks named here need
    * it (`--only`): its result counts in the verdict like any other.
    */
-  prerequisiteOf: Schema.optional(Schema.Array(CheckId))
+  prerequisiteOf: Schema.optional(Schema.Array(CheckId)),
+  /** The waiver this result matched, when one did (see `status: "waived"`). */
+  waiver: Schema.optional(WaiverNote)
 }).annotations({ identifier: "CheckResult" })
 export type CheckResult = typeof CheckResult.Type
 
@@ -174,9 +199,53 @@ export const Summary = Schema.Struct({
   fail: Schema.Number,
   error: Schema.Number,
   skipped: Schema.Number,
-  not_applicable: Schema.Number
+  not_applicable: Schema.Number,
+  /** Added in 1.3: absent in earlier reports. */
+  waived: Schema.optional(Schema.Number)
 })
 export type Summary = typeof Summary.Type
+
+/** A waiver as a config file states it: `target` only for fleets. */
+export const WaiverEntry = Schema.Struct({
+  check: CheckId,
+  target: Schema.optional(Schema.String),
+  reason: Schema.String,
+  owner: Schema.String,
+  expires: Schema.String
+}).annotations({ identifier: "WaiverEntry" })
+export type WaiverEntry = typeof WaiverEntry.Type
+
+/** What the waivers did in a run: those about to expire, those expired, those that matched nothing. */
+export const WaiversOutcome = Schema.Struct({
+  applied: Schema.Number,
+  expiring: Schema.Array(Schema.extend(WaiverEntry, Schema.Struct({ expiresInDays: Schema.Number }))),
+  expired: Schema.Array(WaiverEntry),
+  unused: Schema.Array(WaiverEntry)
+}).annotations({ identifier: "WaiversOutcome" })
+export type WaiversOutcome = typeof WaiversOutcome.Type
+
+export const DriftKind = Schema.Literal("new", "fixed", "changed", "unchanged")
+export type DriftKind = typeof DriftKind.Type
+
+/** How a run compares with a baseline report, check by check. */
+export const Drift = Schema.Struct({
+  /** The baseline's `startedAt`. */
+  baselineStartedAt: Schema.String,
+  counts: Schema.Struct({ new: Schema.Number, fixed: Schema.Number, changed: Schema.Number, unchanged: Schema.Number }),
+  checks: Schema.Array(
+    Schema.Struct({
+      id: CheckId,
+      drift: DriftKind,
+      /** The status in the baseline, or null when the check was not in it. */
+      was: Schema.NullOr(CheckStatus),
+      /** The status now, or null when the check is not in this run. */
+      now: Schema.NullOr(CheckStatus),
+      wasCause: Schema.NullOr(Schema.String),
+      nowCause: Schema.NullOr(Schema.String)
+    })
+  )
+}).annotations({ identifier: "Drift" })
+export type Drift = typeof Drift.Type
 
 export const Report = Schema.Struct({
   $schema: Schema.String,
@@ -207,7 +276,11 @@ export const Report = Schema.Struct({
     peakInFlight: Schema.Number
   }),
   /** How the requests reached the platform: proxy, extra CAs, and the network doctor's findings. */
-  network: Schema.optional(Network)
+  network: Schema.optional(Network),
+  /** Added in 1.3: what the waivers did, when the run had any. */
+  waivers: Schema.optional(WaiversOutcome),
+  /** Added in 1.3: the comparison with a baseline report, when one was given. */
+  drift: Schema.optional(Drift)
 }).annotations({ identifier: "Report", title: "arlo-ready audit report" })
 export type Report = typeof Report.Type
 
@@ -232,7 +305,7 @@ export const isAssumed = (c: Pick<CheckResult, "status" | "cause">): boolean =>
 /**
  * The verdict rule: any fail → not_ready; else an interrupt, any error, or any check that did not run
  * (skipped, unless assumed) → incomplete; else any warn → ready_with_warnings; else ready. A check that
- * did not run is never evidence of readiness.
+ * did not run is never evidence of readiness. A waived result (only ever one that ran) counts like a pass.
  */
 export const verdictOf = (
   checks: ReadonlyArray<Pick<CheckResult, "status" | "cause">>,
@@ -246,7 +319,7 @@ export const verdictOf = (
 }
 
 export const summaryOf = (checks: ReadonlyArray<Pick<CheckResult, "status">>): Summary => {
-  const s = { pass: 0, warn: 0, fail: 0, error: 0, skipped: 0, not_applicable: 0 }
+  const s = { pass: 0, warn: 0, fail: 0, error: 0, skipped: 0, not_applicable: 0, waived: 0 }
   for (const c of checks) s[c.status]++
   return s
 }

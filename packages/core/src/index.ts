@@ -15,6 +15,7 @@ export {
   type HttpStats,
   makeArloHttp
 } from "./ArloHttp.js"
+export { diffBaseline, newFindings } from "./Baseline.js"
 export { type AuditRunOptions, audit, auditStream, runChecks } from "./Audit.js"
 export {
   type CheckDefinition,
@@ -73,6 +74,15 @@ export {
   runAudit
 } from "./Promise.js"
 export * from "./Report.js"
+export {
+  applyWaivers,
+  dayOf,
+  parseWaivers,
+  parseWaiversText,
+  type WaiverOptions,
+  waiveResult,
+  waiverWarnings
+} from "./Waivers.js"
 export {
   type ApiException,
   apiException,

@@ -16,7 +16,8 @@ export const statusGlyph: Record<Exclude<RowStatus, "running">, string> = {
   fail: "✖",
   error: "!",
   skipped: "○",
-  not_applicable: "–"
+  not_applicable: "–",
+  waived: "≈"
 }
 
 export const statusColor: Record<RowStatus, Color> = {
@@ -27,7 +28,8 @@ export const statusColor: Record<RowStatus, Color> = {
   fail: "red",
   error: "magenta",
   skipped: "gray",
-  not_applicable: "gray"
+  not_applicable: "gray",
+  waived: "gray"
 }
 
 export const statusWord: Record<RowStatus, string> = {
@@ -38,7 +40,8 @@ export const statusWord: Record<RowStatus, string> = {
   fail: "fail",
   error: "could not decide",
   skipped: "blocked",
-  not_applicable: "not applicable"
+  not_applicable: "not applicable",
+  waived: "waived"
 }
 
 export const verdictColor: Record<Verdict, Color> = {
