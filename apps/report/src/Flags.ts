@@ -1,6 +1,7 @@
 /** The flags of `arlo-ready-report`: the shared ones, then the report's own. */
 import type { FlagSpec } from "@arlo-ready/cli-kit/Args"
-import { failOnFlag, sharedFlags } from "@arlo-ready/cli-kit/Flags"
+import { sharedFlags } from "@arlo-ready/cli-kit/Flags"
+import { failOnNewFlag, livingFlags } from "./Living.js"
 
 /** The formats, in the order the help lists them (`Format.ts` keeps its list equal to this one). */
 export const formatNames = ["json", "junit", "markdown", "github", "ndjson", "text"] as const
@@ -62,7 +63,8 @@ export const reportFlags: ReadonlyArray<FlagSpec> = [
     value: "FORMAT=PATH",
     description: "Also write FORMAT to PATH, e.g. --output junit=arlo-ready.xml."
   },
-  failOnFlag,
+  failOnNewFlag,
+  ...livingFlags,
   {
     key: "listChecks",
     name: "list-checks",

@@ -10,7 +10,6 @@ import {
   commandLine,
   detectStyle,
   ExitCode,
-  exitCodeFor,
   failOnFrom,
   listValue,
   parseChoice,
@@ -21,17 +20,19 @@ import {
   textValue,
   UsageError
 } from "@arlo-ready/cli-kit"
-import type { AuditEvent } from "@arlo-ready/core"
+import { type AuditEvent, waiverWarnings } from "@arlo-ready/core"
 import { Effect, Either, Option } from "effect"
 import { allFlags } from "./Flags.js"
 import type { fleetProgram as FleetProgramFn } from "./FleetRun.js"
 import { formats, ndjsonLine, render } from "./Format.js"
 import { annotations, maskCommands } from "./Github.js"
 import { runAudit } from "./internal/audit.js"
+import { driftText, waiverText as livingWaiverText } from "./internal/living.js"
 import { binName, version } from "./internal/version.js"
 import { listChecksJson, listChecksText } from "./ListChecks.js"
+import { checkBaseline, live, livingEvents, livingExitCode, livingOnly, loadLiving } from "./Living.js"
 import { markdown } from "./Markdown.js"
-import { checkWritable, parseOutputs, writeOutput } from "./Outputs.js"
+import { checkWritable, type Output, parseOutputs, writeOutput } from "./Outputs.js"
 
 /** The flags of the report app. */
 export interface ReportFlags extends SharedFlags {
@@ -45,6 +46,10 @@ export interface ReportFlags extends SharedFlags {
   readonly shard: Option.Option<string>
   readonly fleetTarget: ReadonlyArray<string>
   readonly fleetConcurrency: Option.Option<string>
+  /** `--waivers FILE`, `--baseline FILE`, `--write-baseline PATH` (see Living.ts). */
+  readonly waivers: Option.Option<string>
+  readonly baseline: Option.Option<string>
+  readonly writeBaseline: Option.Option<string>
 }
 
 /** The fleet flags given without `--fleet`. */
@@ -80,6 +85,16 @@ const fleetRun = (
     return yield* fleetProgram(flags, { fleetFile, shard, targets, fleetConcurrency, ...how })
   })
 
+/** `--list-checks`: the catalogue as json or text on stdout. */
+const listChecks = (format: string, outputs: ReadonlyArray<Output>) =>
+  Effect.gen(function* () {
+    if (format !== "json" && format !== "text") {
+      return yield* new UsageError({ message: "--list-checks prints json or text: use --format json or --format text" })
+    }
+    if (outputs.length > 0) return yield* new UsageError({ message: "--list-checks prints to stdout: drop --output" })
+    yield* out(format === "json" ? listChecksJson({ name: binName, version }) : listChecksText())
+  })
+
 /** The program behind the command. */
 export const program = (flags: ReportFlags) =>
   Effect.gen(function* () {
@@ -90,26 +105,24 @@ export const program = (flags: ReportFlags) =>
       : process.stdout.isTTY === true
         ? "text"
         : "json"
-    const failOn = yield* failOnFrom(flags.failOn)
+    const failOn = yield* failOnFrom(Option.filter(flags.failOn, (f) => f !== "new"))
     const outputs = yield* parseOutputs(flags.output)
+    const living = yield* loadLiving(flags, env)
+    const baselineOut = Option.map(flags.writeBaseline, (path): Output => ({ format: "json", path }))
 
-    if (Option.isSome(flags.fleet)) return yield* fleetRun(flags, flags.fleet.value, { format, failOn, outputs })
+    if (Option.isSome(flags.fleet)) {
+      const single = livingOnly(flags)
+      if (single) return yield* new UsageError({ message: `${single} audits one target: drop it with --fleet` })
+      return yield* fleetRun(flags, flags.fleet.value, { format, failOn, outputs })
+    }
     const stray = fleetOnly(flags)
     if (stray) return yield* new UsageError({ message: `${stray} goes with --fleet FILE: give the fleet file` })
 
-    if (flags.listChecks) {
-      if (format !== "json" && format !== "text") {
-        return yield* new UsageError({
-          message: "--list-checks prints json or text: use --format json or --format text"
-        })
-      }
-      if (outputs.length > 0) return yield* new UsageError({ message: "--list-checks prints to stdout: drop --output" })
-      yield* out(format === "json" ? listChecksJson({ name: binName, version }) : listChecksText())
-      return
-    }
+    if (flags.listChecks) return yield* listChecks(format, outputs)
 
     const resolved = yield* resolveAudit(flags, { env })
-    yield* checkWritable(outputs)
+    yield* checkWritable([...outputs, ...Option.toArray(baselineOut)])
+    yield* checkBaseline(living, resolved.config.baseUrl)
 
     const actions = env.GITHUB_ACTIONS === "true"
     // The runner must learn the masks before anything else could print a secret.
@@ -126,16 +139,19 @@ export const program = (flags: ReportFlags) =>
         const printer = textPrinter(style)
         // Every event, for the ndjson --output files: written whole at the end, like the other files.
         const events: Array<AuditEvent> = []
-        const onEvent = (event: AuditEvent) => {
+        const waive = livingEvents(living)
+        const onEvent = (raw: AuditEvent) => {
+          const event = waive(raw)
           events.push(event)
           if (format === "ndjson") process.stdout.write(ndjsonLine(event))
           const text = format === "text" ? printer.event(event) : ""
           if (text !== "") process.stdout.write(text)
         }
-        const report = yield* runAudit(resolved.config, resolved.network, cli.signal, onEvent)
+        const report = live(yield* runAudit(resolved.config, resolved.network, cli.signal, onEvent), living)
+        for (const warning of waiverWarnings(report)) yield* cli.warn(warning)
 
         if (format === "text") {
-          yield* out(printer.closing(report))
+          yield* out(`${driftText(report)}${livingWaiverText(report)}${printer.closing(report)}`)
         } else if (format !== "ndjson") {
           yield* out(render(format, report, { failOn }))
         }
@@ -156,7 +172,7 @@ export const program = (flags: ReportFlags) =>
         }
 
         let failed = false
-        for (const o of outputs) {
+        for (const o of [...outputs, ...Option.toArray(baselineOut)]) {
           const written = writeOutput(o, render(o.format, report, { failOn, events }))
           if (Either.isLeft(written)) {
             failed = true
@@ -165,7 +181,11 @@ export const program = (flags: ReportFlags) =>
         }
         // A failed write to stdout makes this a 4 as well (cli-kit's runtime sees those).
         yield* cli.setExitCode(
-          cli.interrupted() ? ExitCode.Interrupted : failed ? ExitCode.WriteFailed : exitCodeFor(report, failOn)
+          cli.interrupted()
+            ? ExitCode.Interrupted
+            : failed
+              ? ExitCode.WriteFailed
+              : livingExitCode(report, failOn, living)
         )
       })
     )
@@ -194,6 +214,9 @@ export const main = (argv: ReadonlyArray<string>) =>
       fleet: textValue(v, "fleet"),
       shard: textValue(v, "shard"),
       fleetTarget: listValue(v, "fleetTarget"),
-      fleetConcurrency: textValue(v, "fleetConcurrency")
+      fleetConcurrency: textValue(v, "fleetConcurrency"),
+      waivers: textValue(v, "waivers"),
+      baseline: textValue(v, "baseline"),
+      writeBaseline: textValue(v, "writeBaseline")
     })
   })
