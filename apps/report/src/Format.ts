@@ -2,11 +2,13 @@
  * The output formats and how a finished report renders in each. Every renderer is a pure function of
  * the report (ndjson also streams the events as they come; see `Main`).
  */
+
 import { type FailOn, plainStyle, safeStringify, type TextStyle, textReport } from "@arlo-ready/cli-kit"
 import { type AuditEvent, Report } from "@arlo-ready/core"
 import { Either, Schema } from "effect"
 import { formatNames } from "./Flags.js"
 import { github } from "./Github.js"
+import { driftText, waiverText } from "./internal/living.js"
 import { junit } from "./Junit.js"
 import { markdown } from "./Markdown.js"
 
@@ -58,6 +60,6 @@ export const render = (format: Format, report: Report, options: RenderOptions = 
         .map(ndjsonLine)
         .join("")
     case "text":
-      return textReport(report, options.style ?? plainStyle)
+      return `${driftText(report)}${waiverText(report)}${textReport(report, options.style ?? plainStyle)}`
   }
 }
