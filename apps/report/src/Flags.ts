@@ -1,6 +1,7 @@
 /** The flags of `arlo-ready-report`: the shared ones, then the report's own. */
 import type { FlagSpec } from "@arlo-ready/cli-kit/Args"
 import { sharedFlags } from "@arlo-ready/cli-kit/Flags"
+import { configFlags } from "./ConfigFile.js"
 import { failOnNewFlag, livingFlags } from "./Living.js"
 
 /** The formats, in the order the help lists them (`Format.ts` keeps its list equal to this one). */
@@ -65,6 +66,7 @@ export const reportFlags: ReadonlyArray<FlagSpec> = [
   },
   failOnNewFlag,
   ...livingFlags,
+  ...configFlags,
   {
     key: "listChecks",
     name: "list-checks",

@@ -97,11 +97,12 @@ export const loadLiving = (
     readonly baseline: Option.Option<string>
     readonly failOn: Option.Option<string>
   },
-  env: NodeJS.ProcessEnv
+  env: NodeJS.ProcessEnv,
+  fromFile: ReadonlyArray<WaiverEntry> = []
 ): Either.Either<Living, UsageError> =>
   Either.gen(function* () {
     const now = yield* clockFrom(env)
-    let waivers: ReadonlyArray<WaiverEntry> = []
+    let waivers: ReadonlyArray<WaiverEntry> = fromFile
     if (Option.isSome(options.waivers)) {
       const path = options.waivers.value
       const parsed = parseWaiversText(yield* readText("--waivers", path), path)

@@ -22,6 +22,7 @@ import {
 } from "@arlo-ready/cli-kit"
 import { type AuditEvent, waiverWarnings } from "@arlo-ready/core"
 import { Effect, Either, Option } from "effect"
+import { loadConfigFile, printConfig, withConfig } from "./ConfigFile.js"
 import { allFlags } from "./Flags.js"
 import type { fleetProgram as FleetProgramFn } from "./FleetRun.js"
 import { formats, ndjsonLine, render } from "./Format.js"
@@ -50,6 +51,9 @@ export interface ReportFlags extends SharedFlags {
   readonly waivers: Option.Option<string>
   readonly baseline: Option.Option<string>
   readonly writeBaseline: Option.Option<string>
+  /** `--config PATH` and `--print-config` (see ConfigFile.ts). */
+  readonly config: Option.Option<string>
+  readonly printConfig: boolean
 }
 
 /** The fleet flags given without `--fleet`. */
@@ -96,10 +100,12 @@ const listChecks = (format: string, outputs: ReadonlyArray<Output>) =>
   })
 
 /** The program behind the command. */
-export const program = (flags: ReportFlags) =>
+export const program = (given: ReportFlags) =>
   Effect.gen(function* () {
     const cli = yield* Cli
-    const env = process.env
+    const loaded = yield* loadConfigFile(given.config)
+    const { flags, env, waivers: fileWaivers, settings } = withConfig(given, loaded, process.env)
+    if (given.printConfig) return yield* out(printConfig(loaded, settings))
     const format = Option.isSome(flags.format)
       ? yield* parseChoice("--format", flags.format.value, formats)
       : process.stdout.isTTY === true
@@ -107,7 +113,7 @@ export const program = (flags: ReportFlags) =>
         : "json"
     const failOn = yield* failOnFrom(Option.filter(flags.failOn, (f) => f !== "new"))
     const outputs = yield* parseOutputs(flags.output)
-    const living = yield* loadLiving(flags, env)
+    const living = yield* loadLiving(flags, env, fileWaivers)
     const baselineOut = Option.map(flags.writeBaseline, (path): Output => ({ format: "json", path }))
 
     if (Option.isSome(flags.fleet)) {
@@ -217,6 +223,8 @@ export const main = (argv: ReadonlyArray<string>) =>
       fleetConcurrency: textValue(v, "fleetConcurrency"),
       waivers: textValue(v, "waivers"),
       baseline: textValue(v, "baseline"),
-      writeBaseline: textValue(v, "writeBaseline")
+      writeBaseline: textValue(v, "writeBaseline"),
+      config: textValue(v, "config"),
+      printConfig: v.printConfig === true
     })
   })

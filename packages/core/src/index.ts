@@ -15,8 +15,8 @@ export {
   type HttpStats,
   makeArloHttp
 } from "./ArloHttp.js"
-export { diffBaseline, newFindings } from "./Baseline.js"
 export { type AuditRunOptions, audit, auditStream, runChecks } from "./Audit.js"
+export { diffBaseline, newFindings } from "./Baseline.js"
 export {
   type CheckDefinition,
   catalogue,
@@ -51,6 +51,13 @@ export {
   targetFromBaseUrl,
   targetFromPlatform
 } from "./Config.js"
+export {
+  ConfigFile,
+  checkConfig,
+  configFileNames,
+  configJsonSchema,
+  parseConfigFile
+} from "./ConfigFile.js"
 export { affectedBy, dependentsOf, type Rerun, type RunOptions, rerunSet, runEngine, targetOf } from "./Engine.js"
 export { reportFromEvents } from "./Events.js"
 export * from "./Fleet.js"
