@@ -100,7 +100,8 @@ export const withConfig = (
   const set = (name: string, flag: Option.Option<string>, file: string | undefined, envName?: string) => {
     const chosen = pick(flag, file, envName ? env[envName] : undefined)
     if (Option.isSome(chosen)) settings.push({ name, ...chosen.value })
-    return Option.map(chosen, (c) => c.value)
+    // The environment is left to the audit's own reading, so its errors name the variable.
+    return Option.isSome(flag) ? flag : Option.fromNullable(file)
   }
   const fromFileTarget = !flagTarget && fileTarget
   const platform = fromFileTarget ? Option.fromNullable(c.target?.platform) : flags.platform
