@@ -10,12 +10,16 @@
 import { appendFileSync, readFileSync, statSync } from "node:fs"
 import {
   Cli,
-  childEnv,
   detectStyle,
   didYouMean,
   ExitCode,
   exitCodeFor,
   type FailOn,
+  flagGiven,
+  fleetCommandRunner,
+  fleetNetworks,
+  fleetSecretVariables,
+  fleetTargetFlags,
   inCi,
   invokedAs,
   loadEnvFile,
@@ -23,9 +27,8 @@ import {
   parseCount,
   parseDuration,
   parseOptional,
-  runSecretCommand,
-  secretCommandTimeoutMs,
-  secretMaxBytes,
+  refusedWithFleet,
+  shellWord,
   UsageError,
   withNetwork
 } from "@arlo-ready/cli-kit"
@@ -50,7 +53,7 @@ import { fleetAnnotations } from "./FleetGithub.js"
 import { fleetMarkdown } from "./FleetMarkdown.js"
 import type { Format } from "./Format.js"
 import { maskCommands } from "./Github.js"
-import { fleetHttpClient, fleetNetworks } from "./internal/fleetNetwork.js"
+import { fleetHttpClient } from "./internal/fleetNetwork.js"
 import { fleetProgress } from "./internal/fleetProgress.js"
 import { binName } from "./internal/version.js"
 import type { ReportFlags } from "./Main.js"
@@ -58,40 +61,11 @@ import { checkWritable, type Output, writeOutput } from "./Outputs.js"
 
 type Env = Readonly<Record<string, string | undefined>>
 
-/** The flags that name one target or its credentials: the fleet file says those, per target. */
-const targetFlags: ReadonlyArray<readonly [keyof ReportFlags, string]> = [
-  ["platform", "--platform"],
-  ["baseUrl", "--base-url"],
-  ["username", "--username"],
-  ["password", "--password"],
-  ["passwordStdin", "--password-stdin"],
-  ["passwordCommand", "--password-command"],
-  ["clientId", "--client-id"],
-  ["clientSecret", "--client-secret"],
-  ["clientSecretStdin", "--client-secret-stdin"],
-  ["clientSecretCommand", "--client-secret-command"],
-  ["redirectUri", "--redirect-uri"],
-  ["scopes", "--scopes"],
-  ["accessToken", "--access-token"],
-  ["accessTokenCommand", "--access-token-command"],
-  ["auth", "--auth"],
-  ["mfaSetting", "--mfa-setting"],
-  ["expectAccess", "--expect-access"]
-]
-
 /** The flags a fleet run does not take, with what to do instead. */
 const notWithFleet = (flags: ReportFlags): UsageError | undefined => {
-  const given = (k: keyof ReportFlags) => {
-    const v: unknown = flags[k]
-    return v === true || (Option.isOption(v) && Option.isSome(v)) || (Array.isArray(v) && v.length > 0)
-  }
-  for (const [key, flag] of targetFlags) {
-    if (given(key)) {
-      return new UsageError({
-        message: `${flag} does not go with --fleet: each target's platform, credentials and settings are in the fleet file`
-      })
-    }
-  }
+  const given = (k: keyof ReportFlags) => flagGiven(flags[k])
+  const target = refusedWithFleet(flags, fleetTargetFlags)
+  if (target) return target
   if (given("concurrency")) {
     return new UsageError({ message: "--concurrency does not go with --fleet: use --fleet-concurrency N" })
   }
@@ -150,18 +124,9 @@ const selectTargets = (
   return Either.right(inShard.filter((t) => wanted.includes(t.name)))
 }
 
-/** The variables a fleet names for a secret: a secret command's environment leaves them out. */
-const secretVariables = (targets: ReadonlyArray<FleetTarget>): Set<string> => {
-  const out = new Set<string>()
-  for (const t of targets) {
-    for (const ref of [t.password, t.clientSecret, t.accessToken]) if (ref && "env" in ref) out.add(ref.env)
-  }
-  return out
-}
-
 /** The secrets the environment holds for the targets (for `::add-mask::`, before anything prints). */
 const envSecrets = (targets: ReadonlyArray<FleetTarget>, env: Env): Array<Redacted.Redacted<string>> =>
-  [...secretVariables(targets)]
+  [...fleetSecretVariables(targets)]
     .map((name) => env[name])
     .filter((v): v is string => v !== undefined && v !== "")
     .map((v) => Redacted.make(v))
@@ -204,9 +169,6 @@ const withNetworkOf =
       })
     )
   }
-
-/** A word as a POSIX shell reads it back: as is when it is plain, else in single quotes. */
-const shellWord = (word: string): string => (/^[\w./:@%+=,-]+$/.test(word) ? word : `'${word.replace(/'/g, "'\\''")}'`)
 
 /** What the fleet run was asked, checked before it starts. */
 export interface FleetRequest {
@@ -302,8 +264,6 @@ export const fleetProgram = (flags: ReportFlags, request: FleetRequest) =>
       if (masks.length > 0)
         (request.format === "github" ? process.stdout : process.stderr).write(`${masks.join("\n")}\n`)
     }
-    const hidden = secretVariables(fleet.targets)
-    const commandEnv = Object.fromEntries(Object.entries(childEnv(env)).filter(([k]) => !hidden.has(k)))
     const streamText = request.format === "text"
     const streamNdjson = request.format === "ndjson"
     // The reports are kept only when something written at the end needs them.
@@ -326,14 +286,7 @@ export const fleetProgram = (flags: ReportFlags, request: FleetRequest) =>
         ...(values.deadlineMs !== undefined ? { deadlineMs: values.deadlineMs } : {}),
         ...(values.maxRequests !== undefined ? { maxRequests: values.maxRequests } : {}),
         env: Object.fromEntries(Object.entries(env).filter((e): e is [string, string] => e[1] !== undefined)),
-        runCommand: (argv) =>
-          runSecretCommand({
-            argv,
-            env: commandEnv,
-            timeoutMs: secretCommandTimeoutMs,
-            maxBytes: secretMaxBytes,
-            stdin: "ignore"
-          }),
+        runCommand: fleetCommandRunner(env, fleet.targets),
         signal: cli.signal,
         recheck: (target) => `${bin} --fleet ${shellWord(request.fleetFile)} --target ${target.name}`
       }).pipe(

@@ -8,54 +8,31 @@ import {
   Cli,
   detectStyle,
   type FailOn,
+  fleetNetworks,
+  fleetTargetFlags,
   loadEnvFile,
   parseCount,
   parseDuration,
   parseOptional,
+  refusedWithFleet,
   UsageError
 } from "@arlo-ready/cli-kit"
 import { type Fleet, parseFleet } from "@arlo-ready/core"
 import { Effect, Either, Option } from "effect"
-import { fleetNetworks, makeFleetRunner } from "./FleetRun.js"
+import { makeFleetRunner } from "./FleetRun.js"
 import type { TuiFlags } from "./Main.js"
 
 /** The flags a fleet run does not take: the fleet file says them per target. */
 const notWithFleet: ReadonlyArray<readonly [keyof TuiFlags, string]> = [
   ["demo", "--demo"],
-  ["platform", "--platform"],
-  ["baseUrl", "--base-url"],
-  ["username", "--username"],
-  ["password", "--password"],
-  ["passwordStdin", "--password-stdin"],
-  ["passwordCommand", "--password-command"],
-  ["clientId", "--client-id"],
-  ["clientSecret", "--client-secret"],
-  ["clientSecretStdin", "--client-secret-stdin"],
-  ["clientSecretCommand", "--client-secret-command"],
-  ["redirectUri", "--redirect-uri"],
-  ["scopes", "--scopes"],
-  ["accessToken", "--access-token"],
-  ["accessTokenCommand", "--access-token-command"],
-  ["auth", "--auth"],
-  ["mfaSetting", "--mfa-setting"],
-  ["expectAccess", "--expect-access"],
+  ...fleetTargetFlags,
   ["only", "--only"],
   ["skip", "--skip"],
   ["assume", "--assume"],
   ["concurrency", "--concurrency"]
 ]
 
-const refused = (flags: TuiFlags): UsageError | undefined => {
-  for (const [key, flag] of notWithFleet) {
-    const v: unknown = flags[key]
-    if (v === true || (Option.isOption(v) && Option.isSome(v)) || (Array.isArray(v) && v.length > 0)) {
-      return new UsageError({
-        message: `${flag} does not go with --fleet: each target's platform, credentials and settings are in the fleet file`
-      })
-    }
-  }
-  return undefined
-}
+const refused = (flags: TuiFlags): UsageError | undefined => refusedWithFleet(flags, notWithFleet)
 
 /** Reads and parses the fleet file; one line when it cannot be read or used. */
 export const readFleet = (path: string): Either.Either<Fleet, UsageError> => {

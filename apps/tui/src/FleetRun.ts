@@ -7,15 +7,10 @@
 import * as path from "node:path"
 import {
   auditHttpClient,
-  childEnv,
+  fleetCommandRunner,
   invokedAs,
   type NetworkSettings,
-  resolveNetwork,
-  runSecretCommand,
-  type SharedFlags,
-  secretCommandTimeoutMs,
-  secretMaxBytes,
-  type UsageError,
+  shellWord,
   withNetworkEvents
 } from "@arlo-ready/cli-kit"
 import {
@@ -25,7 +20,6 @@ import {
   type CheckResult,
   defaults as configDefaults,
   type Fleet,
-  type FleetTarget,
   fromOptions,
   makePlatformBudget,
   type PlatformBudget,
@@ -34,7 +28,7 @@ import {
   resolveTargetInput
 } from "@arlo-ready/core"
 import { HttpClient } from "@effect/platform"
-import { Effect, Either, type Redacted, Stream } from "effect"
+import { Effect, Either, Stream } from "effect"
 
 type Env = Readonly<Record<string, string | undefined>>
 
@@ -62,40 +56,6 @@ export interface FleetRunnerOptions {
   readonly signal?: AbortSignal | undefined
 }
 
-/** A word as a POSIX shell reads it back: as is when it is plain, else in single quotes. */
-const shellWord = (word: string): string => (/^[\w./:@%+=,-]+$/.test(word) ? word : `'${word.replace(/'/g, "'\\''")}'`)
-
-/** The variables a fleet names for a secret: a secret command's environment leaves them out. */
-const secretVariables = (targets: ReadonlyArray<FleetTarget>): Set<string> => {
-  const out = new Set<string>()
-  for (const t of targets) {
-    for (const ref of [t.password, t.clientSecret, t.accessToken]) if (ref && "env" in ref) out.add(ref.env)
-  }
-  return out
-}
-
-/** The network settings of each platform of the fleet (proxy, CA file), as for a single audit. */
-export const fleetNetworks = (
-  flags: Pick<SharedFlags, "proxy" | "caFile">,
-  env: Env,
-  targets: ReadonlyArray<FleetTarget>
-): Either.Either<Map<string, NetworkSettings>, UsageError> =>
-  Either.gen(function* () {
-    const out = new Map<string, NetworkSettings>()
-    for (const t of targets) {
-      const key = platformKey(t)
-      if (out.has(key)) continue
-      let url: URL
-      try {
-        url = new URL(key)
-      } catch {
-        continue
-      }
-      out.set(key, yield* resolveNetwork(flags, env, url))
-    }
-    return out
-  })
-
 /** The runner of a fleet: the concurrency limit and the platforms' budgets live as long as it does. */
 export const makeFleetRunner = (
   fleet: Fleet,
@@ -115,18 +75,9 @@ export const makeFleetRunner = (
       }
       return b
     }
-    const hidden = secretVariables(fleet.targets)
-    const commandEnv = Object.fromEntries(Object.entries(childEnv(env)).filter(([k]) => !hidden.has(k)))
     const refs = {
       env,
-      runCommand: (argv: ReadonlyArray<string>): Effect.Effect<Redacted.Redacted<string>, string> =>
-        runSecretCommand({
-          argv,
-          env: commandEnv,
-          timeoutMs: secretCommandTimeoutMs,
-          maxBytes: secretMaxBytes,
-          stdin: "ignore"
-        }),
+      runCommand: fleetCommandRunner(env, fleet.targets),
       baseDir: path.dirname(path.resolve(fleet.fileName))
     }
     const limits = options.limits ?? {}

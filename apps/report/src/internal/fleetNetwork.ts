@@ -5,34 +5,9 @@
  * settings say (direct for a NO_PROXY match, through the proxy for the rest). A hook sees each request's
  * URL, for the progress line.
  */
-import { auditHttpClient, type NetworkSettings, resolveNetwork, type SharedFlags } from "@arlo-ready/cli-kit"
-import { type FleetTarget, platformKey } from "@arlo-ready/core"
+import { auditHttpClient, type NetworkSettings } from "@arlo-ready/cli-kit"
 import { HttpClient } from "@effect/platform"
-import { Context, Effect, Either, Layer } from "effect"
-
-type Env = Readonly<Record<string, string | undefined>>
-
-/** The settings of each platform of the targets, by platform key (a URL). */
-export const fleetNetworks = (
-  flags: Pick<SharedFlags, "proxy" | "caFile">,
-  env: Env,
-  targets: ReadonlyArray<FleetTarget>
-) =>
-  Either.gen(function* () {
-    const out = new Map<string, NetworkSettings>()
-    for (const t of targets) {
-      const key = platformKey(t)
-      if (out.has(key)) continue
-      let url: URL
-      try {
-        url = new URL(key)
-      } catch {
-        continue
-      }
-      out.set(key, yield* resolveNetwork(flags, env, url))
-    }
-    return out
-  })
+import { Context, Effect, Layer } from "effect"
 
 const clientOf = (layer: Layer.Layer<HttpClient.HttpClient>) =>
   Effect.map(Layer.build(layer), (ctx) => Context.get(ctx, HttpClient.HttpClient))
