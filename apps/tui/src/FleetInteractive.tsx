@@ -5,10 +5,10 @@
 import { ExitCode, exitCodeFor, type FailOn } from "@arlo-ready/cli-kit"
 import type { Fleet } from "@arlo-ready/core"
 import { Deferred, Effect, Exit, Fiber, FiberSet, Stream } from "effect"
-import { render } from "ink"
 import { FleetApp, type FleetOutcome } from "./FleetApp.js"
 import type { FleetRunner } from "./FleetRun.js"
 import { FleetStore, fleetVerdictOf, phaseOf, type TargetEntry } from "./FleetState.js"
+import { mountScreen } from "./internal/Screen.js"
 
 /** The exit code of a fleet session: the worst target's; a target not finished counts as incomplete. */
 export const fleetExitCode = (entries: ReadonlyArray<TargetEntry>, failOn: FailOn): number => {
@@ -43,24 +43,14 @@ export const fleetInteractive = (fleet: Fleet, runner: FleetRunner, options: Fle
           Effect.runFork(Fiber.interrupt(fiber))
         }
       })
-      yield* Effect.acquireRelease(
-        Effect.sync(() => {
-          const ink = render(
-            <FleetApp
-              store={store}
-              fleetName={fleet.name ?? fleet.fileName}
-              exportDir={options.exportDir}
-              onExit={(outcome) => Deferred.unsafeDone(done, Exit.succeed(outcome))}
-            />,
-            { stdin: options.keyboard, exitOnCtrlC: false, patchConsole: false }
-          )
-          return { ink, exited: ink.waitUntilExit().catch(() => undefined) }
-        }),
-        ({ ink, exited }) =>
-          Effect.promise(async () => {
-            ink.unmount()
-            await exited
-          })
+      yield* mountScreen(
+        <FleetApp
+          store={store}
+          fleetName={fleet.name ?? fleet.fileName}
+          exportDir={options.exportDir}
+          onExit={(outcome) => Deferred.unsafeDone(done, Exit.succeed(outcome))}
+        />,
+        options.keyboard
       )
       const outcome = yield* Deferred.await(done)
       store.stopAll()

@@ -5,8 +5,8 @@
  */
 import { ExitCode, type FailOn } from "@arlo-ready/cli-kit"
 import { Deferred, Effect, Exit, Fiber, FiberSet, Stream } from "effect"
-import { render } from "ink"
 import { App, type Outcome, type RunAudit } from "./App.js"
+import { mountScreen } from "./internal/Screen.js"
 import { type Audit, exitCodeOf, runEvents } from "./Session.js"
 
 export interface InteractiveOptions {
@@ -48,26 +48,15 @@ export const interactive = (audits: ReadonlyArray<Audit>, options: InteractiveOp
         }
       }
 
-      yield* Effect.acquireRelease(
-        Effect.sync(() => {
-          const ink = render(
-            <App
-              targets={audits.map((a) => a.label)}
-              run={run}
-              exportDir={options.exportDir}
-              {...(options.intro ? { intro: options.intro } : {})}
-              onExit={(outcome) => Deferred.unsafeDone(done, Exit.succeed(outcome))}
-            />,
-            { stdin: options.keyboard, exitOnCtrlC: false, patchConsole: false }
-          )
-          // Ink settles this promise only if it exists before the app exits.
-          return { ink, exited: ink.waitUntilExit().catch(() => undefined) }
-        }),
-        ({ ink, exited }) =>
-          Effect.promise(async () => {
-            ink.unmount()
-            await exited
-          })
+      yield* mountScreen(
+        <App
+          targets={audits.map((a) => a.label)}
+          run={run}
+          exportDir={options.exportDir}
+          {...(options.intro ? { intro: options.intro } : {})}
+          onExit={(outcome) => Deferred.unsafeDone(done, Exit.succeed(outcome))}
+        />,
+        options.keyboard
       )
       const outcome = yield* Deferred.await(done)
       if (options.quitExitsZero === true && outcome.kind === "quit") return ExitCode.Ready
