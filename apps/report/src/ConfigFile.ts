@@ -91,9 +91,14 @@ export const withConfig = (
   readonly flags: ReportFlags
   readonly env: NodeJS.ProcessEnv
   readonly waivers: ReadonlyArray<WaiverEntry> | undefined
+  readonly warnDays: number | undefined
   readonly settings: ReadonlyArray<Setting>
 } => {
-  const c = loaded?.config ?? {}
+  const all = loaded?.config ?? {}
+  // A fleet file names its targets and how to audit each: the file's target and audit settings are a single run's.
+  const c: ConfigFile = Option.isSome(flags.fleet)
+    ? { ...all, target: undefined, methods: undefined, expectAccess: undefined, mfaSetting: undefined }
+    : all
   const settings: Array<Setting> = []
   const flagTarget = Option.isSome(flags.platform) || Option.isSome(flags.baseUrl)
   const fileTarget = c.target?.platform !== undefined || c.target?.baseUrl !== undefined
@@ -122,6 +127,12 @@ export const withConfig = (
   if (Option.isSome(flags.waivers)) settings.push({ name: "waivers", value: flags.waivers.value, source: "flag" })
   else if (c.waivers)
     settings.push({ name: "waivers", value: `${c.waivers.length} in ${loaded?.path}`, source: "file" })
+  const warnDays = c.waiverWarnDays
+  settings.push(
+    warnDays === undefined
+      ? { name: "waiverWarnDays", value: "14", source: "default" }
+      : { name: "waiverWarnDays", value: String(warnDays), source: "file" }
+  )
   const next: ReportFlags = {
     ...flags,
     platform,
@@ -133,7 +144,7 @@ export const withConfig = (
     failOn: set("failOn", flags.failOn, c.failOn),
     output: outputs
   }
-  return { flags: next, env: auditEnv, waivers, settings }
+  return { flags: next, env: auditEnv, waivers, warnDays, settings }
 }
 
 /** `--print-config`: one line per setting, `name  value  (source)`, the file named first. */

@@ -21,6 +21,7 @@ import { fleetGithub } from "./FleetGithub.js"
 import { fleetJunit } from "./FleetJunit.js"
 import { fleetMarkdown } from "./FleetMarkdown.js"
 import type { Format } from "./Format.js"
+import { fleetLivingText } from "./internal/fleetLiving.js"
 
 const encodeFleet = Schema.encodeEither(FleetReport)
 const encodeTarget = Schema.encodeEither(FleetTargetResult)
@@ -92,7 +93,7 @@ export const fleetVerdictLine = (report: FleetReport, style: TextStyle = plainSt
 
 /** The text format: a line per target, worst first, then the fleet's line. */
 export const fleetText = (report: FleetReport, style: TextStyle = plainStyle): string =>
-  `${[...worstFirst(report.targets).map((t) => targetLine(t, style)), fleetVerdictLine(report, style)].join("\n")}\n`
+  `${[...worstFirst(report.targets).map((t) => targetLine(t, style)), ...fleetLivingText(report), fleetVerdictLine(report, style)].join("\n")}\n`
 
 /** A finished fleet report in a format. */
 export const renderFleet = (

@@ -4,10 +4,11 @@
  * more the report holds; then a line per target in a collapsed group, and the fleet's verdict.
  */
 import { oneLine, rootCauses } from "@arlo-ready/cli-kit"
-import { type FleetReport, worstFirst } from "@arlo-ready/core"
+import { type FleetReport, waiverWarnings, worstFirst } from "@arlo-ready/core"
 import { fleetVerdictLine, targetLine } from "./FleetFormat.js"
-import { type Annotation, annotationsPerLevel, cappedAnnotations } from "./Github.js"
+import { type Annotation, annotationsPerLevel, cappedAnnotations, driftNotices } from "./Github.js"
 import { detailLines } from "./internal/details.js"
+import { fleetDriftHeadline, fleetDriftLines } from "./internal/fleetLiving.js"
 
 /** Every root cause of the fleet, worst target first, as an annotation to be. */
 const causes = (report: FleetReport): Array<Annotation> => {
@@ -32,6 +33,7 @@ const causes = (report: FleetReport): Array<Annotation> => {
       })
     }
   }
+  for (const message of waiverWarnings(report)) out.push({ level: "warning", title: "arlo-ready waivers", message })
   return out
 }
 
@@ -43,6 +45,7 @@ export const fleetAnnotations = (report: FleetReport, perLevel: number = annotat
 export const fleetGithub = (report: FleetReport): string =>
   `${[
     ...fleetAnnotations(report),
+    ...driftNotices(report.drift ? [fleetDriftHeadline(report.drift), ...fleetDriftLines(report)] : []),
     `::group::arlo-ready: ${report.targets.length} targets`,
     ...worstFirst(report.targets).map((t) => targetLine(t)),
     "::endgroup::",

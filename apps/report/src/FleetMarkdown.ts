@@ -17,6 +17,7 @@ import {
   worstFirst
 } from "@arlo-ready/core"
 import { fleetCountsText } from "./FleetFormat.js"
+import { fleetLivingMarkdown } from "./internal/fleetLiving.js"
 import { markdownLimitBytes, mdCode, mdText, statusEmoji, verdictText } from "./Markdown.js"
 
 /** Which status a cell shows when a group holds several: the worst. */
@@ -88,6 +89,8 @@ const head = (report: FleetReport, ordered: ReadonlyArray<FleetTargetResult>, ma
     ""
   ]
   if (report.interrupted) out.push("> [!WARNING]", "> The run stopped before every target finished.", "")
+  // What changed since the baseline leads: the morning after, that is what a reader looks for.
+  out.push(...fleetLivingMarkdown(report, mdText))
   if (ordered.length > 0) {
     out.push(
       `| Target | Verdict | ${checkGroups.map((g) => groupTitles[g]).join(" | ")} | Root causes |`,

@@ -33,19 +33,24 @@ import {
   withNetwork
 } from "@arlo-ready/cli-kit"
 import {
+  checkFleetWaivers,
   defaults,
   type Fleet,
   type FleetReport,
   type FleetTarget,
   type FleetTargetResult,
   fleetLimits,
+  fleetLiving,
   fleetReport,
+  newFindings,
   parseFleet,
+  parseFleetBaseline,
   parseShard,
   platformKey,
   runFleet,
   type Shard,
-  shardFleet
+  shardFleet,
+  waiverWarnings
 } from "@arlo-ready/core"
 import { Effect, Either, Option, Redacted, Stream } from "effect"
 import { fleetFinishedLine, fleetTargetLine, fleetVerdictLine, renderFleet, targetLine } from "./FleetFormat.js"
@@ -53,9 +58,11 @@ import { fleetAnnotations } from "./FleetGithub.js"
 import { fleetMarkdown } from "./FleetMarkdown.js"
 import type { Format } from "./Format.js"
 import { maskCommands } from "./Github.js"
+import { fleetLivingText } from "./internal/fleetLiving.js"
 import { fleetHttpClient } from "./internal/fleetNetwork.js"
 import { fleetProgress } from "./internal/fleetProgress.js"
 import { binName } from "./internal/version.js"
+import type { Living } from "./Living.js"
 import type { ReportFlags } from "./Main.js"
 import { checkWritable, type Output, writeOutput } from "./Outputs.js"
 
@@ -170,6 +177,31 @@ const withNetworkOf =
     )
   }
 
+const baselineOutput = (path: string): Output => ({ format: "json", path })
+
+/** The waivers checked against the fleet file and the baseline read as a fleet report, before any audit. */
+const livingOf = (request: FleetRequest, fleet: Fleet, sharded: boolean, targets: ReadonlyArray<FleetTarget>) => {
+  const { living } = request
+  const wrong = checkFleetWaivers(living.waivers, fleet)
+  if (wrong) return Either.left(new UsageError({ message: `waivers: ${wrong}` }))
+  let baseline: Parameters<typeof fleetLiving>[1]
+  if (living.baseline) {
+    const parsed = parseFleetBaseline(living.baseline.report)
+    if ("error" in parsed)
+      return Either.left(new UsageError({ message: `--baseline ${living.baseline.path}: ${parsed.error}` }))
+    baseline = parsed.baseline
+  }
+  return Either.right(
+    fleetLiving(living.waivers, baseline, {
+      now: living.now,
+      ...(living.warnDays !== undefined ? { warnDays: living.warnDays } : {}),
+      fleetTargets: fleet.targets.map((t) => t.name),
+      runTargets: targets.map((t) => t.name),
+      sharded
+    })
+  )
+}
+
 /** What the fleet run was asked, checked before it starts. */
 export interface FleetRequest {
   readonly fleetFile: string
@@ -179,6 +211,8 @@ export interface FleetRequest {
   readonly format: Format
   readonly failOn: FailOn
   readonly outputs: ReadonlyArray<Output>
+  /** The waivers, the clock and the baseline (a fleet report), as loaded for any run. */
+  readonly living: Living
 }
 
 /** Everything a fleet run needs, resolved from the flags, the environment and the fleet file. */
@@ -203,15 +237,17 @@ const prepare = (flags: ReportFlags, request: FleetRequest) =>
       maxRequests: parseOptional(flags.maxRequests, (t) => parseCount("--max-requests", t))
     })
     const networks = yield* fleetNetworks(flags, env, targets)
-    yield* checkWritable(request.outputs)
-    return { env, fleet, shard, targets, values, networks }
+    const lives = yield* livingOf(request, fleet, shard !== null, targets)
+    yield* checkWritable([...request.outputs, ...Option.toArray(flags.writeBaseline).map(baselineOutput)])
+    return { env, fleet, shard, targets, values, networks, lives }
   })
 
 /** Writes the formats of the finished report (stdout unless it streamed, the files, the step summary). */
 export const writeAll = (
   report: FleetReport,
   request: Pick<FleetRequest, "format" | "failOn" | "outputs">,
-  streamed: boolean
+  streamed: boolean,
+  writeBaseline: Option.Option<string> = Option.none()
 ) =>
   Effect.gen(function* () {
     const cli = yield* Cli
@@ -231,7 +267,7 @@ export const writeAll = (
       }
     }
     let failed = false
-    for (const o of request.outputs) {
+    for (const o of [...request.outputs, ...Option.toArray(writeBaseline).map(baselineOutput)]) {
       const written = writeOutput(o, renderFleet(o.format, report, { failOn: request.failOn }))
       if (Either.isLeft(written)) {
         failed = true
@@ -243,13 +279,19 @@ export const writeAll = (
 
 /** The exit code of a finished fleet: the worst target's, 3 when it stopped early, 4 or 130 as ever. */
 export const fleetExitCode = (
-  report: Pick<FleetReport, "verdict" | "interrupted">,
-  failOn: FailOn,
+  report: Pick<FleetReport, "verdict" | "interrupted" | "targets"> & { readonly newFindings?: boolean },
+  failOn: FailOn | "new",
   signalled: boolean,
   writeFailed: boolean
 ): number => {
   if (signalled) return ExitCode.Interrupted
   if (writeFailed) return ExitCode.WriteFailed
+  if (failOn === "new") {
+    // Only findings the baseline did not have fail the run; a target that could not be decided is still 3.
+    const fresh = report.targets.some((t) => t.report !== null && newFindings(t.report).length > 0)
+    if (fresh || report.newFindings) return ExitCode.NotReady
+    return report.interrupted || report.verdict === "incomplete" ? ExitCode.Incomplete : ExitCode.Ready
+  }
   const code = exitCodeFor(report, failOn)
   return report.interrupted && code === ExitCode.Ready ? ExitCode.Incomplete : code
 }
@@ -258,7 +300,7 @@ export const fleetExitCode = (
 export const fleetProgram = (flags: ReportFlags, request: FleetRequest) =>
   Effect.gen(function* () {
     const cli = yield* Cli
-    const { env, fleet, shard, targets, values, networks } = yield* prepare(flags, request)
+    const { env, fleet, shard, targets, values, networks, lives } = yield* prepare(flags, request)
     if (process.env.GITHUB_ACTIONS === "true") {
       const masks = maskCommands(envSecrets(targets, env))
       if (masks.length > 0)
@@ -276,6 +318,8 @@ export const fleetProgram = (flags: ReportFlags, request: FleetRequest) =>
       columns: process.stderr.columns
     })
     const results: Array<FleetTargetResult> = []
+    // Whether a finished target had findings the baseline did not have (its report may not be kept).
+    let fresh = false
     const startedAt = new Date()
     const t0 = Date.now()
     const bin = invokedAs(binName)
@@ -296,8 +340,10 @@ export const fleetProgram = (flags: ReportFlags, request: FleetRequest) =>
           concurrency: 4,
           unordered: true
         }),
+        Stream.map(lives.target),
         Stream.runForEach((result) =>
           Effect.sync(() => {
+            if (result.report !== null && newFindings(result.report).length > 0) fresh = true
             progress.finished(result, () => {
               if (streamNdjson) process.stdout.write(fleetTargetLine(result))
               if (streamText) process.stdout.write(`${targetLine(result, style)}\n`)
@@ -310,14 +356,20 @@ export const fleetProgram = (flags: ReportFlags, request: FleetRequest) =>
       )
     )
     const signalled = cli.interrupted()
-    const report = fleetReport(fleet, results, {
-      startedAt: startedAt.toISOString(),
-      durationMs: Date.now() - t0,
-      interrupted: signalled || results.length < targets.length,
-      shard
-    })
+    const report = {
+      ...fleetReport(fleet, results, {
+        startedAt: startedAt.toISOString(),
+        durationMs: Date.now() - t0,
+        interrupted: signalled || results.length < targets.length,
+        shard
+      }),
+      ...lives.outcome()
+    }
+    for (const warning of waiverWarnings(report)) yield* cli.warn(warning)
     if (streamNdjson) process.stdout.write(fleetFinishedLine(report))
-    if (streamText) process.stdout.write(`${fleetVerdictLine(report, style)}\n`)
-    const failed = yield* writeAll(report, request, streamNdjson || streamText)
-    yield* cli.setExitCode(fleetExitCode(report, request.failOn, signalled, failed))
+    if (streamText)
+      process.stdout.write(`${[...fleetLivingText(report), fleetVerdictLine(report, style)].join("\n")}\n`)
+    const failed = yield* writeAll(report, request, streamNdjson || streamText, flags.writeBaseline)
+    const failOn = request.living.failOnNew ? "new" : request.failOn
+    yield* cli.setExitCode(fleetExitCode({ ...report, newFindings: fresh }, failOn, signalled, failed))
   })

@@ -103,6 +103,13 @@ export const annotations = (report: Report, perLevel: number = annotationsPerLev
     perLevel
   )
 
+/** What moved since the baseline as notices: at most `max` of them, then one with the count of the rest. */
+export const driftNotices = (lines: ReadonlyArray<string>, max = annotationsPerLevel): Array<string> => {
+  const notice = (l: string) => `::notice title=arlo-ready drift::${escapeData(oneLine(l))}`
+  if (lines.length <= max) return lines.map(notice)
+  return [...lines.slice(0, max).map(notice), notice(`${lines.length - max} more changes are in the report files.`)]
+}
+
 /**
  * The `github` format: the annotations, then the check lines in a collapsed group and the verdict.
  * Mask commands are not part of it: the app emits them first, and only to a runner.
@@ -110,7 +117,7 @@ export const annotations = (report: Report, perLevel: number = annotationsPerLev
 export const github = (report: Report): string => {
   const lines = [
     ...annotations(report),
-    ...driftLines(report).map((l) => `::notice title=arlo-ready drift::${escapeData(l)}`),
+    ...driftNotices(driftLines(report)),
     `::group::arlo-ready: ${report.checks.length} checks`,
     ...report.checks.map((c) => checkLine(c, plainStyle)),
     "::endgroup::",

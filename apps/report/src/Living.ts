@@ -64,6 +64,8 @@ export const livingFlags: ReadonlyArray<FlagSpec> = [
 /** What a run lives with: its waivers and clock, and the baseline it is compared with. */
 export interface Living {
   readonly waivers: ReadonlyArray<WaiverEntry>
+  /** Warn this many days before a waiver expires (the config file's `waiverWarnDays`, else 14). */
+  readonly warnDays: number | undefined
   readonly now: Date
   readonly baseline: { readonly path: string; readonly report: unknown } | undefined
   readonly failOnNew: boolean
@@ -98,7 +100,8 @@ export const loadLiving = (
     readonly failOn: Option.Option<string>
   },
   env: NodeJS.ProcessEnv,
-  fromFile: ReadonlyArray<WaiverEntry> = []
+  fromFile: ReadonlyArray<WaiverEntry> = [],
+  warnDays?: number
 ): Either.Either<Living, UsageError> =>
   Either.gen(function* () {
     const now = yield* clockFrom(env)
@@ -122,25 +125,8 @@ export const loadLiving = (
     } else if (failOnNew) {
       return yield* usage("--fail-on new compares with a baseline: give --baseline PREVIOUS.json")
     }
-    return { waivers, now, baseline, failOnNew }
+    return { waivers, warnDays, now, baseline, failOnNew }
   })
-
-/** The flag of waivers or baselines given with `--fleet`, which audits many targets. */
-export const livingOnly = (flags: {
-  readonly waivers: Option.Option<string>
-  readonly baseline: Option.Option<string>
-  readonly writeBaseline: Option.Option<string>
-  readonly failOn: Option.Option<string>
-}): string | undefined =>
-  Option.isSome(flags.waivers)
-    ? "--waivers"
-    : Option.isSome(flags.baseline)
-      ? "--baseline"
-      : Option.isSome(flags.writeBaseline)
-        ? "--write-baseline"
-        : Option.getOrUndefined(flags.failOn) === "new"
-          ? "--fail-on new"
-          : undefined
 
 /**
  * The events as the run lives with them: each finished check under the waivers (so the text format
@@ -176,7 +162,10 @@ export const checkBaseline = (living: Living, baseUrl: string): Either.Either<vo
 
 /** The report with the waivers applied and the drift against the baseline. */
 export const live = (report: Report, living: Living): Report => {
-  const waived = applyWaivers(report, living.waivers, { now: living.now })
+  const waived = applyWaivers(report, living.waivers, {
+    now: living.now,
+    ...(living.warnDays !== undefined ? { warnDays: living.warnDays } : {})
+  })
   if (!living.baseline) return waived
   const diff = diffBaseline(waived, living.baseline.report)
   return "drift" in diff ? { ...waived, drift: diff.drift } : waived

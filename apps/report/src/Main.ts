@@ -31,7 +31,7 @@ import { runAudit } from "./internal/audit.js"
 import { driftText, waiverText as livingWaiverText } from "./internal/living.js"
 import { binName, version } from "./internal/version.js"
 import { listChecksJson, listChecksText } from "./ListChecks.js"
-import { checkBaseline, live, livingEvents, livingExitCode, livingOnly, loadLiving } from "./Living.js"
+import { checkBaseline, live, livingEvents, livingExitCode, loadLiving } from "./Living.js"
 import { markdown } from "./Markdown.js"
 import { checkWritable, type Output, parseOutputs, writeOutput } from "./Outputs.js"
 
@@ -81,7 +81,7 @@ type FleetProgram = typeof FleetProgramFn
 const fleetRun = (
   flags: ReportFlags,
   fleetFile: string,
-  how: Pick<Parameters<FleetProgram>[1], "format" | "failOn" | "outputs">
+  how: Pick<Parameters<FleetProgram>[1], "format" | "failOn" | "outputs" | "living">
 ) =>
   Effect.gen(function* () {
     const { fleetProgram } = yield* Effect.promise(() => import("./FleetRun.js"))
@@ -104,7 +104,7 @@ export const program = (given: ReportFlags) =>
   Effect.gen(function* () {
     const cli = yield* Cli
     const loaded = yield* loadConfigFile(given.config)
-    const { flags, env, waivers: fileWaivers, settings } = withConfig(given, loaded, process.env)
+    const { flags, env, waivers: fileWaivers, warnDays, settings } = withConfig(given, loaded, process.env)
     if (given.printConfig) return yield* out(printConfig(loaded, settings))
     const format = Option.isSome(flags.format)
       ? yield* parseChoice("--format", flags.format.value, formats)
@@ -113,14 +113,11 @@ export const program = (given: ReportFlags) =>
         : "json"
     const failOn = yield* failOnFrom(Option.filter(flags.failOn, (f) => f !== "new"))
     const outputs = yield* parseOutputs(flags.output)
-    const living = yield* loadLiving(flags, env, fileWaivers)
+    const living = yield* loadLiving(flags, env, fileWaivers, warnDays)
     const baselineOut = Option.map(flags.writeBaseline, (path): Output => ({ format: "json", path }))
 
-    if (Option.isSome(flags.fleet)) {
-      const single = livingOnly(flags)
-      if (single) return yield* new UsageError({ message: `${single} audits one target: drop it with --fleet` })
-      return yield* fleetRun(flags, flags.fleet.value, { format, failOn, outputs })
-    }
+    if (Option.isSome(flags.fleet))
+      return yield* fleetRun(flags, flags.fleet.value, { format, failOn, outputs, living })
     const stray = fleetOnly(flags)
     if (stray) return yield* new UsageError({ message: `${stray} goes with --fleet FILE: give the fleet file` })
 

@@ -146,7 +146,8 @@ export const mergeMain = (args: ReadonlyArray<string>) =>
       : process.stdout.isTTY === true
         ? "text"
         : "json"
-    const failOn = yield* failOnFrom(textValue(v, "failOn"))
+    const failOnNew = Option.getOrUndefined(textValue(v, "failOn")) === "new"
+    const failOn = yield* failOnFrom(Option.filter(textValue(v, "failOn"), (f) => f !== "new"))
     const outputs = yield* parseOutputs(listValue(v, "output"))
     if (paths.length === 0) {
       return yield* new UsageError({
@@ -160,8 +161,13 @@ export const mergeMain = (args: ReadonlyArray<string>) =>
       mergeFleetReports(reports),
       (e) => new UsageError({ message: `merge: ${e.message}` })
     )
+    if (failOnNew && merged.drift === undefined) {
+      return yield* new UsageError({
+        message: "merge --fail-on new needs shard reports made with --baseline: run the shards with --baseline"
+      })
+    }
     yield* checkWritable(outputs)
     const failed = yield* writeAll(merged, { format, failOn, outputs }, false)
     const cli = yield* Cli
-    yield* cli.setExitCode(fleetExitCode(merged, failOn, false, failed))
+    yield* cli.setExitCode(fleetExitCode(merged, failOnNew ? "new" : failOn, false, failed))
   })

@@ -40,7 +40,9 @@ const kindOf = (was: BaselineCheck | undefined, now: BaselineCheck | undefined):
  * a report, of another schema major version, or of another target (base URL).
  */
 export const diffBaseline = (current: Report, previous: unknown): { drift: Drift } | { error: string } => {
-  const p = previous as Partial<Report> | null
+  const p = previous as (Partial<Report> & { readonly kind?: unknown }) | null
+  if (p?.kind === "fleet")
+    return { error: "the baseline is a fleet report: give the JSON report of an earlier audit of this target" }
   if (typeof p !== "object" || p === null || typeof p.schemaVersion !== "string" || !Array.isArray(p.checks))
     return { error: "the baseline is not an arlo-ready report: give the JSON report of an earlier run" }
   if (major(p.schemaVersion) !== major(schemaVersion))

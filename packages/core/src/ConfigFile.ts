@@ -31,7 +31,9 @@ export const ConfigFile = Schema.Struct({
   /** FORMAT → PATH, as `--output FORMAT=PATH`. */
   outputs: Schema.optional(Schema.Record({ key: Schema.String, value: Schema.String })),
   failOn: Schema.optional(Schema.Literal("fail", "warn", "new")),
-  waivers: Schema.optional(Schema.Array(WaiverEntry))
+  waivers: Schema.optional(Schema.Array(WaiverEntry)),
+  /** Warn this many days (0 to 365) before a waiver expires; 14 when not set. */
+  waiverWarnDays: Schema.optional(Schema.Int.pipe(Schema.between(0, 365)))
 }).annotations({ identifier: "ConfigFile", title: "arlo-ready config file" })
 export type ConfigFile = typeof ConfigFile.Type
 
@@ -42,7 +44,18 @@ export const configJsonSchema = (): object => ({
 })
 
 const secretKeys = /^(password|clientSecret|client_secret|accessToken|access_token|refreshToken|token|secret|apiKey)$/i
-const topKeys = ["$schema", "target", "methods", "expectAccess", "mfaSetting", "format", "outputs", "failOn", "waivers"]
+const topKeys = [
+  "$schema",
+  "target",
+  "methods",
+  "expectAccess",
+  "mfaSetting",
+  "format",
+  "outputs",
+  "failOn",
+  "waivers",
+  "waiverWarnDays"
+]
 const choices: Record<string, ReadonlyArray<string>> = {
   methods: ["basic", "oauth", "both"],
   expectAccess: ["full", "presenter"],
@@ -90,6 +103,9 @@ export const checkConfig = (data: unknown): Result => {
       if (typeof path !== "string" || path === "") return { error: `outputs.${format} must be a path` }
     }
   }
+  const days = data.waiverWarnDays
+  if (days !== undefined && !(typeof days === "number" && Number.isInteger(days) && days >= 0 && days <= 365))
+    return { error: `waiverWarnDays: ${JSON.stringify(days)} is not a whole number of days from 0 to 365` }
   if (data.waivers !== undefined) {
     const parsed = parseWaivers(data.waivers)
     if ("error" in parsed) return parsed

@@ -5,9 +5,9 @@
  * contract the parser, the runner, the shard merger and every front end share.
  */
 import { Schema } from "effect"
-import { Report, Verdict } from "./Report.js"
+import { Report, Verdict, WaiverEntry } from "./Report.js"
 
-export const fleetSchemaVersion = "1.0" as const
+export const fleetSchemaVersion = "1.1" as const
 
 /** A secret by reference: the name of an environment variable, a file's path, or a command to run. */
 export const SecretRef = Schema.Union(
@@ -91,6 +91,34 @@ export const FleetTargetResult = Schema.Struct({
 }).annotations({ identifier: "FleetTargetResult" })
 export type FleetTargetResult = typeof FleetTargetResult.Type
 
+/**
+ * Added in 1.1: what the waivers did across the fleet. `entries` is every waiver with the number of
+ * results it matched in this report (how shard reports are merged); `unused` those that matched nothing
+ * (in a shard's report, only the waivers naming one of the shard's targets: the rest are judged when the
+ * shards are merged).
+ */
+export const FleetWaivers = Schema.Struct({
+  applied: Schema.Number,
+  expiring: Schema.Array(Schema.extend(WaiverEntry, Schema.Struct({ expiresInDays: Schema.Number }))),
+  expired: Schema.Array(WaiverEntry),
+  unused: Schema.Array(WaiverEntry),
+  entries: Schema.Array(Schema.extend(WaiverEntry, Schema.Struct({ matched: Schema.Number })))
+}).annotations({ identifier: "FleetWaivers" })
+export type FleetWaivers = typeof FleetWaivers.Type
+
+/** Added in 1.1: how the fleet compares with a baseline fleet report (each target's own `drift` has the checks). */
+export const FleetDrift = Schema.Struct({
+  /** The baseline's `startedAt`. */
+  baselineStartedAt: Schema.String,
+  /** Checks per kind, summed over the targets. */
+  counts: Schema.Struct({ new: Schema.Number, fixed: Schema.Number, changed: Schema.Number, unchanged: Schema.Number }),
+  /** Targets of this report the baseline did not have (every finding of theirs is new). */
+  newTargets: Schema.Array(Schema.String),
+  /** Targets of the baseline that are no longer in the fleet file. */
+  goneTargets: Schema.Array(Schema.String)
+}).annotations({ identifier: "FleetDrift" })
+export type FleetDrift = typeof FleetDrift.Type
+
 /** The fleet report: the fleet's verdict (its worst target's), counts, and every target's result. */
 export const FleetReport = Schema.Struct({
   $schema: Schema.String,
@@ -114,7 +142,11 @@ export const FleetReport = Schema.Struct({
   /** True when the run was interrupted or hit its deadline before every target finished. */
   interrupted: Schema.Boolean,
   /** In fleet-file order. */
-  targets: Schema.Array(FleetTargetResult)
+  targets: Schema.Array(FleetTargetResult),
+  /** Added in 1.1: what the waivers did, when the run had any. */
+  waivers: Schema.optional(FleetWaivers),
+  /** Added in 1.1: the comparison with a baseline fleet report, when one was given. */
+  drift: Schema.optional(FleetDrift)
 }).annotations({ identifier: "FleetReport", title: "arlo-ready fleet report" })
 export type FleetReport = typeof FleetReport.Type
 

@@ -61,6 +61,15 @@ export {
 export { affectedBy, dependentsOf, type Rerun, type RunOptions, rerunSet, runEngine, targetOf } from "./Engine.js"
 export { reportFromEvents } from "./Events.js"
 export * from "./Fleet.js"
+export {
+  checkFleetWaivers,
+  type FleetBaseline,
+  type FleetLiving,
+  type FleetLivingOptions,
+  fleetLiving,
+  mergeFleetLiving,
+  parseFleetBaseline
+} from "./FleetLiving.js"
 export * from "./FleetTypes.js"
 export { HostResolver, type HostResolverService } from "./internal/resolver.js"
 export {

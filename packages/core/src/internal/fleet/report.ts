@@ -1,5 +1,6 @@
 /** The fleet report: the envelope around the targets' results, and the merge of shard reports. */
 import { Either } from "effect"
+import { mergeFleetLiving } from "../../FleetLiving.js"
 import {
   type FleetReport,
   type FleetTargetResult,
@@ -102,6 +103,8 @@ export const mergeFleetReports = (reports: ReadonlyArray<FleetReport>): Either.E
     }
   }
   if (targets.every((t) => t.index !== undefined)) targets.sort((a, b) => (a.index ?? 0) - (b.index ?? 0))
+  const living = mergeFleetLiving(reports)
+  if ("error" in living) return refuse(living.error)
   const startedAt = reports.map((r) => r.startedAt).sort()[0] ?? first.startedAt
   const end = Math.max(...reports.map((r) => Date.parse(r.startedAt) + r.durationMs))
   const durationMs = Number.isNaN(end) ? Math.max(...reports.map((r) => r.durationMs)) : end - Date.parse(startedAt)
@@ -113,6 +116,7 @@ export const mergeFleetReports = (reports: ReadonlyArray<FleetReport>): Either.E
     verdict: fleetVerdict(targets),
     counts: fleetCounts(targets),
     interrupted: reports.some((r) => r.interrupted),
-    targets
+    targets,
+    ...living
   })
 }
