@@ -91,9 +91,9 @@ export const fleetVerdictLine = (report: FleetReport, style: TextStyle = plainSt
   return `${verdictGlyph(report.verdict, style)} fleet ${verdictWord(report.verdict)}${shards}: ${report.targets.length} of ${report.fleet.targets} targets · ${fleetCountsText(report.counts)} · ${formatDuration(report.durationMs)}${stopped}`
 }
 
-/** The text format: a line per target, worst first, then the fleet's line. */
+/** The text format: what changed and the waiver warnings, a line per target, worst first, then the fleet's line. */
 export const fleetText = (report: FleetReport, style: TextStyle = plainStyle): string =>
-  `${[...worstFirst(report.targets).map((t) => targetLine(t, style)), ...fleetLivingText(report), fleetVerdictLine(report, style)].join("\n")}\n`
+  `${[...fleetLivingText(report), ...worstFirst(report.targets).map((t) => targetLine(t, style)), fleetVerdictLine(report, style)].join("\n")}\n`
 
 /** A finished fleet report in a format. */
 export const renderFleet = (

@@ -306,7 +306,8 @@ export const fleetProgram = (flags: ReportFlags, request: FleetRequest) =>
       if (masks.length > 0)
         (request.format === "github" ? process.stdout : process.stderr).write(`${masks.join("\n")}\n`)
     }
-    const streamText = request.format === "text"
+    // With a baseline the text leads with what changed: its lines are written at the end.
+    const streamText = request.format === "text" && !request.living.baseline
     const streamNdjson = request.format === "ndjson"
     // The reports are kept only when something written at the end needs them.
     const keep =

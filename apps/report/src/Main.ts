@@ -143,18 +143,21 @@ export const program = (given: ReportFlags) =>
         // Every event, for the ndjson --output files: written whole at the end, like the other files.
         const events: Array<AuditEvent> = []
         const waive = livingEvents(living)
+        // With a baseline the text leads with what changed, so its check lines wait for the end.
+        let held = living.baseline ? "" : undefined
         const onEvent = (raw: AuditEvent) => {
           const event = waive(raw)
           events.push(event)
           if (format === "ndjson") process.stdout.write(ndjsonLine(event))
           const text = format === "text" ? printer.event(event) : ""
-          if (text !== "") process.stdout.write(text)
+          if (text !== "" && held !== undefined) held += text
+          else if (text !== "") process.stdout.write(text)
         }
         const report = live(yield* runAudit(resolved.config, resolved.network, cli.signal, onEvent), living)
         for (const warning of waiverWarnings(report)) yield* cli.warn(warning)
 
         if (format === "text") {
-          yield* out(`${driftText(report)}${livingWaiverText(report)}${printer.closing(report)}`)
+          yield* out(`${driftText(report)}${held ?? ""}${livingWaiverText(report)}${printer.closing(report)}`)
         } else if (format !== "ndjson") {
           yield* out(render(format, report, { failOn }))
         }

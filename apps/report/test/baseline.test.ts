@@ -87,7 +87,13 @@ describe("--baseline", () => {
     expect(markdown.indexOf("### What changed")).toBeGreaterThan(0)
     expect(markdown.indexOf("### What changed")).toBeLessThan(markdown.indexOf("| | Check |"))
     expect(markdown).toMatch(/- new policy\.basic-auth: pass → warn/)
-    expect(readFileSync(text, "utf8")).toMatch(/Drift since the baseline of .*: 1 new, 0 changed, 2 fixed/)
+    expect(readFileSync(text, "utf8")).toMatch(/^Drift since the baseline of .*: 1 new, 0 changed, 2 fixed/)
+    // On stdout too, the text leads with what changed (its check lines wait for the end).
+    const onStdout = await run(["--baseline", path, "--format", "text"], {
+      env: { ...auditEnv(sim, "fjord"), ARLO_READY_NOW: "2026-12-01" }
+    })
+    expect(onStdout.stdout).toMatch(/^Drift since the baseline of .*: 1 new, 0 changed, 2 fixed/)
+    expect(onStdout.stdout).toMatch(/\n.*policy\.basic-auth/)
 
     const strict = await audit(["--baseline", path, "--fail-on", "new"])
     expect(strict.code).toBe(1)

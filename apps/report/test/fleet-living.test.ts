@@ -196,6 +196,7 @@ describe("a fleet baseline", () => {
     expect(md).toContain("oauth-pending-juniper: new oauth.client.approved: pass → fail")
     expect(md).toContain("retired-target: in the baseline, no longer in the fleet file")
     const text = await fleetRun(["--baseline", edited(), "--format", "text"])
+    expect(text.stdout.startsWith("Drift since the baseline of ")).toBe(true)
     expect(text.stdout).toMatch(
       /^Drift since the baseline of .*: \d+ new, \d+ changed, \d+ fixed, \d+ unchanged; 1 target new, 1 gone$/m
     )
