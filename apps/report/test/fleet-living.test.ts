@@ -71,7 +71,7 @@ beforeAll(async () => {
   const fleet = fleetFileOf(sim)
   env = { ...fleet.env }
   fleetPath = join(dir, "fleet.json")
-  const file = fleet.file as { targets: Array<{ name: string }> }
+  const file = fleet.file as unknown as { targets: Array<{ name: string }> }
   writeFileSync(fleetPath, JSON.stringify({ ...file, targets: file.targets.filter((t) => stable.includes(t.name)) }))
   writeFileSync(waiversPath, JSON.stringify({ waivers }))
   basePath = join(dir, "base.json")
