@@ -67,6 +67,9 @@ export const Dialect = Schema.Struct({
   }),
   unauthorized: Schema.optionalWith(Schema.Literal("challenge", "no_challenge", "gateway_html"), {
     default: () => "challenge" as const
+  }),
+  revocation: Schema.optionalWith(Schema.Literal("rfc7009", "absent", "unsupported_token_type"), {
+    default: () => "rfc7009" as const
   })
 })
 export type Dialect = typeof Dialect.Type

@@ -87,6 +87,12 @@ export interface SimulatorHandle {
   readonly updateUser: (platform: string, username: string, patch: UserPatch) => void
   /** Changes a client's status, secret, redirect URIs or allowed scopes. */
   readonly updateClient: (platform: string, clientId: string, patch: ClientPatch) => void
+  /** The tokens of a platform that still work (kind, client, user; never their values). */
+  readonly liveTokens: (
+    platform: string
+  ) => ReadonlyArray<{ kind: "access_token" | "refresh_token"; clientId: string; username: string }>
+  /** Expires every authorization code a platform has issued so far. */
+  readonly expireCodes: (platform: string) => void
   /** Stops the server and closes every open connection. Idempotent. */
   readonly close: () => Promise<void>
 }
@@ -178,7 +184,11 @@ export const make = (
       peakInFlight: () => peakInFlight(state),
       updatePlatform: (name, patch) => applyNow(applyPlatformPatch(state, name, patch)),
       updateUser: (platform, username, patch) => applyNow(applyUserPatch(state, platform, username, patch)),
-      updateClient: (platform, clientId, patch) => applyNow(applyClientPatch(state, platform, clientId, patch))
+      updateClient: (platform, clientId, patch) => applyNow(applyClientPatch(state, platform, clientId, patch)),
+      liveTokens: (platform) => state.platforms.get(platform)?.liveTokens() ?? [],
+      expireCodes: (platform) => {
+        state.platforms.get(platform)?.expireCodes()
+      }
     }
   })
 

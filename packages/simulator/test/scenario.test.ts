@@ -177,7 +177,8 @@ describe("the loader", () => {
       missingScope: "empty",
       signIn: "identityserver3",
       authorizeError: "classes",
-      unauthorized: "challenge"
+      unauthorized: "challenge",
+      revocation: "rfc7009"
     })
     expect(p.rateLimit).toEqual({ perMinute: 300, spent: 0 })
     expect(p.users[0]).toMatchObject({ mfaEnabled: false, accountType: "standard", locked: false })

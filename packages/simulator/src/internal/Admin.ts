@@ -20,7 +20,9 @@ export const PlatformPatch = Schema.Struct({
       perMinute: Schema.optional(Schema.Int.pipe(Schema.positive())),
       spent: Schema.optional(Schema.Int.pipe(Schema.nonNegative()))
     })
-  )
+  ),
+  /** How long authorization codes issued from now on live. */
+  codeLifetimeSeconds: Schema.optional(Schema.Int.pipe(Schema.nonNegative()))
 })
 export type PlatformPatch = typeof PlatformPatch.Encoded
 
@@ -81,6 +83,7 @@ export const applyPlatformPatch = (state: ServerState, name: string, input: unkn
     if (patch.faults !== undefined) p.setFaults(patch.faults)
     if (patch.rateLimit !== undefined)
       p.setRateLimit(patch.rateLimit.perMinute ?? p.perMinute, patch.rateLimit.spent ?? 0)
+    if (patch.codeLifetimeSeconds !== undefined) p.codeLifetimeSeconds = patch.codeLifetimeSeconds
   })
 
 /** A user or client of a platform, or the 404 that names it. */
@@ -214,7 +217,23 @@ const adminRouter = (state: ServerState) =>
       "/__admin/platforms/:p/clients/:clientId",
       patchRoute((params, body) => applyClientPatch(state, params.p ?? "", safeDecodePath(params.clientId ?? ""), body))
     ),
-    HttpRouter.post("/__admin/platforms/:p/oauth/consent", consentRoute(state))
+    HttpRouter.post("/__admin/platforms/:p/oauth/consent", consentRoute(state)),
+    HttpRouter.get(
+      "/__admin/platforms/:p/oauth/tokens",
+      answer(
+        Effect.flatMap(HttpRouter.params, (params) =>
+          Effect.map(platformOf(state, params.p ?? ""), (p) => json(200, { live: p.liveTokens() }))
+        )
+      )
+    ),
+    HttpRouter.post(
+      "/__admin/platforms/:p/oauth/expire-codes",
+      answer(
+        Effect.flatMap(HttpRouter.params, (params) =>
+          Effect.map(platformOf(state, params.p ?? ""), (p) => json(200, { expired: p.expireCodes() }))
+        )
+      )
+    )
   )
 
 /** The admin routes, with a JSON 404 for any other path under `/__admin/`. */

@@ -11,6 +11,7 @@ import { header, notFoundXml, splitUrl, toResponse } from "./Http.js"
 import * as OAuth from "./OAuth.js"
 import { rateLimited } from "./Reply.js"
 import { CurrentInfo, CurrentPlatform, platformRoutes } from "./Routes.js"
+import * as SignIn from "./SignIn.js"
 import { type PlatformState, redactQuery, type ServerState } from "./State.js"
 
 /**
@@ -115,7 +116,19 @@ export const app = (state: ServerState) => {
     const p = central ?? state.platforms.get(first)
     if (p === undefined) return toResponse(notFoundXml())
     if (central !== undefined) {
-      return yield* wrap(state, { p, req, rel: pathname, search }, Effect.succeed(toResponse(OAuth.loginPage(p))))
+      return yield* wrap(
+        state,
+        { p, req, rel: pathname, search },
+        Effect.succeed(
+          toResponse(
+            SignIn.loginPage(
+              p,
+              new URLSearchParams(search).get("signin"),
+              `${state.baseUrl(p.name)}${SignIn.SIGN_IN_PATH}`
+            )
+          )
+        )
+      )
     }
     return yield* wrap(state, { p, req, rel: slash === -1 ? "/" : pathname.slice(slash), search }, routes)
   })

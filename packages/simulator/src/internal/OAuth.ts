@@ -3,6 +3,7 @@ import * as crypto from "node:crypto"
 import { knownScopes } from "../Scenario.js"
 import { BEARER_INVALID, parseBasic, parseBearer, type RequestInfo } from "./Auth.js"
 import { escapeXml, html, json, type Reply, redirect } from "./Reply.js"
+import * as SignIn from "./SignIn.js"
 import type { ClientState, PlatformState } from "./State.js"
 
 const known = new Set<string>(knownScopes)
@@ -91,26 +92,24 @@ const splitScopes = (raw: string | null | undefined): Array<string> =>
     .filter((s) => s !== "")
 
 /**
- * Where a valid authorize request goes to sign in, in the platform's `signIn` dialect. `rawQuery` is the
- * request's query string as received (no `?`); `centralOrigin` the other origin a `central` platform
- * signs in on.
+ * Where a valid authorize request goes to sign in, in the platform's `signIn` dialect, carrying the
+ * pending sign-in's id. `rawQuery` is the request's query string as received (no `?`); `centralOrigin`
+ * the other origin a `central` platform signs in on; `action` where the login form posts.
  */
-const signIn = (p: PlatformState, rawQuery: string, centralOrigin: string): Reply => {
+const signIn = (p: PlatformState, rawQuery: string, centralOrigin: string, id: string, action: string): Reply => {
   switch (p.dialect.signIn) {
     case "identityserver3":
-      return redirect(`/${p.name}/oauth/account/login?signin=${crypto.randomBytes(12).toString("hex")}`)
+      return redirect(`/${p.name}/oauth/account/login?signin=${id}`)
     case "identityserver4": {
       const returnUrl = `/${p.name}/oauth/connect/authorize/callback?${rawQuery}`
       return redirect(`/${p.name}/Account/Login?ReturnUrl=${encodeURIComponent(returnUrl)}`)
     }
     case "oidc-provider":
-      return redirect(`/${p.name}/oauth/interaction/${crypto.randomBytes(16).toString("base64url")}`, 303)
+      return redirect(`/${p.name}/oauth/interaction/${id}`, 303)
     case "central":
-      return redirect(
-        `${centralOrigin}${CENTRAL_LOGIN_PATH}?signin=${crypto.randomBytes(12).toString("hex")}&login_hint=tenant:${p.name}`
-      )
+      return redirect(`${centralOrigin}${CENTRAL_LOGIN_PATH}?signin=${id}&login_hint=tenant:${p.name}`)
     case "page":
-      return loginPage(p)
+      return SignIn.loginPage(p, id, action)
   }
 }
 
@@ -118,7 +117,7 @@ const signIn = (p: PlatformState, rawQuery: string, centralOrigin: string): Repl
 export const CENTRAL_LOGIN_PATH = "/identity/login"
 
 /** `GET /oauth/connect/authorize` (and, under `signIn: identityserver4`, `…/authorize/callback`). */
-export const authorize = (p: PlatformState, rawQuery: string, centralOrigin: string): Reply => {
+export const authorize = (p: PlatformState, rawQuery: string, centralOrigin: string, baseUrl: string): Reply => {
   const search = new URLSearchParams(rawQuery)
   const clientId = search.get("client_id") ?? ""
   const client = p.clients.get(clientId)
@@ -144,26 +143,36 @@ export const authorize = (p: PlatformState, rawQuery: string, centralOrigin: str
       })
     )
   }
-  return signIn(p, rawQuery, centralOrigin)
-}
-
-/**
- * The page a browser signs in on (the simulator never completes it): at the `signIn` dialect's target, or
- * the authorize endpoint itself under `page`.
- */
-export const loginPage = (p: PlatformState): Reply =>
-  html(
-    200,
-    `<!DOCTYPE html>
-<html lang="en">
-<head><meta charset="utf-8"><title>Sign in to ${escapeXml(p.name)}</title></head>
-<body>
-<h1>Sign in</h1>
-<form method="post"><label>Username <input name="username"></label><label>Password <input name="password" type="password"></label><button>Sign in</button></form>
-</body>
-</html>
-`
+  const challenge = search.get("code_challenge") ?? undefined
+  const method = search.get("code_challenge_method") ?? (challenge === undefined ? undefined : "plain")
+  if (method !== undefined && method !== "S256" && method !== "plain") {
+    return redirect(
+      withQuery(redirectUri, {
+        error: "invalid_request",
+        error_description: "code_challenge_method must be S256.",
+        state
+      })
+    )
+  }
+  const id = SignIn.pend(
+    p,
+    {
+      clientId,
+      redirectUri,
+      scopes,
+      state,
+      codeChallenge: challenge,
+      codeChallengeMethod: method,
+      nonce: search.get("nonce") ?? undefined
+    },
+    p.dialect.signIn === "identityserver4"
+      ? SignIn.returnUrlId(rawQuery)
+      : p.dialect.signIn === "oidc-provider"
+        ? SignIn.interactionId()
+        : undefined
   )
+  return signIn(p, rawQuery, centralOrigin, id, `${baseUrl}${SignIn.SIGN_IN_PATH}`)
+}
 
 const tokenHeaders = { "cache-control": "no-store", pragma: "no-cache" }
 const invalidClient = () =>
@@ -211,7 +220,7 @@ const authenticateClient = (
   return client
 }
 
-const idToken = (p: PlatformState, baseUrl: string, clientId: string, username: string) => {
+const idToken = (p: PlatformState, baseUrl: string, clientId: string, username: string, nonce?: string) => {
   const u = p.user(username)
   const now = Math.floor(Date.now() / 1000)
   const enc = (o: unknown) => Buffer.from(JSON.stringify(o)).toString("base64url")
@@ -222,7 +231,8 @@ const idToken = (p: PlatformState, baseUrl: string, clientId: string, username: 
     sub: String(u?.contactId ?? ""),
     iat: now,
     exp: now + p.tokenLifetimeSeconds,
-    tenant: p.name
+    tenant: p.name,
+    ...(nonce === undefined ? {} : { nonce })
   })
   const sig = crypto.createHmac("sha256", `arlo-simulator:${p.name}`).update(`${header}.${payload}`).digest("base64url")
   return `${header}.${payload}.${sig}`
@@ -239,7 +249,7 @@ export const token = (p: PlatformState, baseUrl: string, request: ClientRequest)
   }
   const grantType = form.get("grant_type")
   if (grantType === null || grantType === "") return oauthError(400, "invalid_request", "grant_type is required.")
-  const issue = (username: string, scopes: ReadonlyArray<string>) => {
+  const issue = (username: string, scopes: ReadonlyArray<string>, nonce?: string) => {
     const { accessToken, refreshToken } = p.issueTokens(client.clientId, username, scopes)
     info.username = username
     return json(
@@ -248,7 +258,7 @@ export const token = (p: PlatformState, baseUrl: string, request: ClientRequest)
         access_token: accessToken,
         token_type: "Bearer",
         expires_in: p.tokenLifetimeSeconds,
-        id_token: idToken(p, baseUrl, client.clientId, username),
+        id_token: idToken(p, baseUrl, client.clientId, username, nonce),
         ...(refreshToken === undefined ? {} : { refresh_token: refreshToken }),
         scope: scopes.join(" ")
       },
@@ -263,13 +273,14 @@ export const token = (p: PlatformState, baseUrl: string, request: ClientRequest)
       grant.used ||
       Date.now() >= grant.expiresAt ||
       grant.clientId !== client.clientId ||
-      grant.redirectUri !== (form.get("redirect_uri") ?? "")
+      grant.redirectUri !== (form.get("redirect_uri") ?? "") ||
+      !SignIn.verifierMatches(grant.codeChallenge, grant.codeChallengeMethod, form.get("code_verifier"))
     ) {
       if (grant !== undefined) grant.used = true
       return oauthError(400, "invalid_grant")
     }
     grant.used = true
-    return issue(grant.username, grant.scopes)
+    return issue(grant.username, grant.scopes, grant.nonce)
   }
   if (grantType === "refresh_token") {
     const rt = form.get("refresh_token") ?? ""
@@ -305,9 +316,12 @@ export const userinfo = (p: PlatformState, authorization: string | undefined, in
 }
 
 /** `POST /oauth/connect/revocation` (RFC 7009) */
-export const revocation = (p: PlatformState, request: ClientRequest): Reply => {
+export const revocation = (p: PlatformState, request: ClientRequest): Reply | undefined => {
+  if (p.dialect.revocation === "absent") return undefined
   const client = authenticateClient(p, request)
   if (client === undefined) return invalidClient()
+  if (p.dialect.revocation === "unsupported_token_type")
+    return oauthError(400, "unsupported_token_type", "This server cannot revoke tokens.")
   const t = request.form.get("token") ?? ""
   const access = p.tokens.get(t)
   if (access !== undefined && access.clientId === client.clientId) access.revoked = true

@@ -7,6 +7,7 @@ import { header, notFoundXml, safeDecodePath, splitUrl, toResponse } from "./Htt
 import * as OAuth from "./OAuth.js"
 import { json, type Reply } from "./Reply.js"
 import * as Resources from "./Resources.js"
+import * as SignIn from "./SignIn.js"
 import type { PlatformState, ServerState } from "./State.js"
 
 /** The platform a request is addressed to (provided by the per-request wrapper). */
@@ -61,9 +62,24 @@ const resources = (state: ServerState) =>
   })
 
 const authorize = (state: ServerState) =>
-  route((p, req) => Effect.succeed(OAuth.authorize(p, splitUrl(req.url).search.slice(1), state.centralOrigin)), ["GET"])
+  route(
+    (p, req) =>
+      Effect.succeed(OAuth.authorize(p, splitUrl(req.url).search.slice(1), state.centralOrigin, state.baseUrl(p.name))),
+    ["GET"]
+  )
 
-const loginPage = route((p) => Effect.succeed(OAuth.loginPage(p)))
+/** The login page, for the pending sign-in its URL names (`?signin=` or the interaction's uid). */
+const loginPage = (state: ServerState) =>
+  route((p, req) =>
+    Effect.map(HttpRouter.params, (params) => {
+      const q = new URLSearchParams(splitUrl(req.url).search)
+      const returnUrl = q.get("ReturnUrl")
+      const id =
+        params.uid ??
+        (returnUrl === null ? q.get("signin") : SignIn.returnUrlId(returnUrl.slice(returnUrl.indexOf("?") + 1)))
+      return SignIn.loginPage(p, id ?? null, `${state.baseUrl(p.name)}${SignIn.SIGN_IN_PATH}`)
+    })
+  )
 
 /** A route that exists only on a platform whose `signIn` dialect is `signIn`; elsewhere the 404 of an unknown path. */
 const onlyWhenSignIn = <E, R>(
@@ -88,9 +104,17 @@ const routes = (state: ServerState) =>
     HttpRouter.all("/:platform/api/2012-02-01/auth/resources/*", resources(state)),
     HttpRouter.all("/:platform/oauth/connect/authorize", authorize(state)),
     HttpRouter.all("/:platform/oauth/connect/authorize/callback", onlyWhenSignIn("identityserver4", authorize(state))),
-    HttpRouter.all("/:platform/oauth/account/login", onlyWhenSignIn("identityserver3", loginPage)),
-    HttpRouter.all("/:platform/Account/Login", onlyWhenSignIn("identityserver4", loginPage)),
-    HttpRouter.all("/:platform/oauth/interaction/:uid", onlyWhenSignIn("oidc-provider", loginPage)),
+    HttpRouter.all("/:platform/oauth/account/login", onlyWhenSignIn("identityserver3", loginPage(state))),
+    HttpRouter.all("/:platform/Account/Login", onlyWhenSignIn("identityserver4", loginPage(state))),
+    HttpRouter.all("/:platform/oauth/interaction/:uid", onlyWhenSignIn("oidc-provider", loginPage(state))),
+    HttpRouter.all(
+      `/:platform${SignIn.SIGN_IN_PATH}`,
+      route(
+        (p, req) =>
+          Effect.map(readForm(req), (form) => SignIn.submit(p, form, `${state.baseUrl(p.name)}${SignIn.SIGN_IN_PATH}`)),
+        ["POST"]
+      )
+    ),
     HttpRouter.all(
       "/:platform/oauth/connect/token",
       clientRoute((p, request) => OAuth.token(p, state.baseUrl(p.name), request))
@@ -99,7 +123,10 @@ const routes = (state: ServerState) =>
       "/:platform/oauth/connect/userinfo",
       route((p, req, info) => Effect.succeed(OAuth.userinfo(p, header(req, "authorization"), info)), ["GET", "POST"])
     ),
-    HttpRouter.all("/:platform/oauth/connect/revocation", clientRoute(OAuth.revocation)),
+    HttpRouter.all(
+      "/:platform/oauth/connect/revocation",
+      clientRoute((p, request) => OAuth.revocation(p, request) ?? notFoundXml())
+    ),
     HttpRouter.get(
       "/:platform/oauth/.well-known/openid-configuration",
       route((p) => Effect.succeed(OAuth.discovery(p, state.baseUrl(p.name)) ?? notFoundXml()))

@@ -5,6 +5,7 @@ import type { Audit, Client, Dialect, DialectInput, Fault, MfaSetting, Platform,
 import { Dialect as DialectSchema } from "../Scenario.js"
 import * as Dataset from "./Dataset.js"
 import * as Prng from "./Prng.js"
+import type { PendingSignIn } from "./SignIn.js"
 
 export interface UserState {
   username: string
@@ -40,7 +41,12 @@ interface CodeGrant {
   readonly username: string
   readonly scopes: ReadonlyArray<string>
   readonly redirectUri: string
-  readonly expiresAt: number
+  /** RFC 7636: the challenge the authorize request sent, and its method. */
+  readonly codeChallenge?: string | undefined
+  readonly codeChallengeMethod?: "S256" | "plain" | undefined
+  /** The OpenID nonce the authorize request sent, for the ID token. */
+  readonly nonce?: string | undefined
+  expiresAt: number
   used: boolean
 }
 
@@ -110,6 +116,7 @@ export class PlatformState {
   readonly codes = new Map<string, CodeGrant>()
   readonly tokens = new Map<string, TokenGrant>()
   readonly refreshTokens = new Map<string, RefreshGrant>()
+  readonly pendingSignIns = new Map<string, PendingSignIn>()
   inFlight = 0
   peakInFlight = 0
 
@@ -239,6 +246,25 @@ export class PlatformState {
       this.refreshTokens.set(refreshToken, { clientId, username, scopes, revoked: false })
     }
     return { accessToken, refreshToken }
+  }
+
+  /** The tokens that still work (never their values): what a test asserts is empty once it has revoked. */
+  liveTokens(): Array<{ kind: "access_token" | "refresh_token"; clientId: string; username: string }> {
+    const now = Date.now()
+    return [
+      ...[...this.tokens.values()]
+        .filter((t) => !t.revoked && now < t.expiresAt)
+        .map((t) => ({ kind: "access_token" as const, clientId: t.clientId, username: t.username })),
+      ...[...this.refreshTokens.values()]
+        .filter((t) => !t.revoked)
+        .map((t) => ({ kind: "refresh_token" as const, clientId: t.clientId, username: t.username }))
+    ]
+  }
+
+  /** Expires every authorization code issued so far (a test of an expired code). */
+  expireCodes(): number {
+    for (const c of this.codes.values()) c.expiresAt = 0
+    return this.codes.size
   }
 
   /** The live grant behind an access token, or `undefined` when it is unknown, expired, revoked or its client is not approved. */
