@@ -32,9 +32,11 @@ export type Auth =
 
 /**
  * What a request is. Only `token-probe` (a token request with a deliberately invalid authorization
- * code) and `token-refresh` (an opted-in refresh-token redemption) may POST; everything else is GET/HEAD.
+ * code), `token-refresh` (an opted-in refresh-token redemption) and a sign-in's `sign-in-exchange` (the
+ * code its browser brought back) and `sign-in-revoke` (RFC 7009, of the tokens it was issued) may POST;
+ * everything else is GET/HEAD.
  */
-export type RequestKind = "read" | "token-probe" | "token-refresh"
+export type RequestKind = "read" | "token-probe" | "token-refresh" | "sign-in-exchange" | "sign-in-revoke"
 
 export interface ArloRequest {
   readonly method: "GET" | "HEAD" | "POST"

@@ -28,6 +28,7 @@ import {
   validateBaseUrl
 } from "./internal/config/target.js"
 import { reportedChecks } from "./internal/engine/plan.js"
+import type { SignInRecord } from "./internal/signin/types.js"
 import type { AuthMethod, CredentialSource } from "./Report.js"
 
 export {
@@ -101,6 +102,8 @@ export interface OAuthClient {
   readonly refreshToken: Redacted.Redacted<string> | null
   /** Redeem the refresh token to get an access token. Redeeming can rotate it: opt-in only. */
   readonly allowRefresh: boolean
+  /** A person's sign-in before the audit (see `SignIn`): its checks read what it proved. */
+  readonly signIn?: SignInRecord | undefined
 }
 
 export interface CredentialInfo {

@@ -6,7 +6,7 @@ import { JSONSchema, Schema } from "effect"
 import { catalogue, checkGroups, checkIds } from "./Catalogue.js"
 import { toolName, version } from "./internal/version.js"
 
-export const schemaVersion = "1.3" as const
+export const schemaVersion = "1.4" as const
 /**
  * Where the report's JSON Schema is published: the `report.schema.json` file of the @arlo-ready/core
  * package of this very version (also exported as `@arlo-ready/core/report.schema.json`).
@@ -52,7 +52,9 @@ export const Exchange = Schema.Struct({
   /** What went wrong on the wire (timeout, reset, DNS, TLS, body too large…), when something did. */
   error: Schema.optional(Schema.String),
   /** A short, secret-free note on what the response said (an error code, a message, a header). */
-  note: Schema.optional(Schema.String)
+  note: Schema.optional(Schema.String),
+  /** Added in 1.4: set when a person's sign-in (`--sign-in`) made the exchange, not a probe. */
+  from: Schema.optional(Schema.Literal("sign-in"))
 }).annotations({ identifier: "Exchange" })
 export type Exchange = typeof Exchange.Type
 
@@ -381,10 +383,7 @@ export const mergeResults = (
   return [...fresh, ...kept.values()]
 }
 
-/**
- * A re-run's report holding the earlier results it did not re-run too ({@link mergeResults}), its
- * verdict and summary counted over them all. A report of the engine's re-runs already does.
- */
+/** A re-run's report with the earlier results it did not re-run ({@link mergeResults}); verdict and summary over all. */
 export const mergeReport = (report: Report, earlier: ReadonlyArray<CheckResult>): Report => {
   const checks = inCatalogueOrder(mergeResults(report.checks, earlier))
   return { ...report, verdict: verdictOf(checks, report.interrupted), summary: summaryOf(checks), checks }

@@ -91,6 +91,24 @@ export {
 } from "./Promise.js"
 export * from "./Report.js"
 export {
+  beginSignIn,
+  completeSignIn,
+  type IdTokenClaims,
+  loopbackRedirect,
+  type RedirectAnswer,
+  type Revocation,
+  revocationLine,
+  revokeByHand,
+  revokeSignIn,
+  type SignInOutcome,
+  type SignInRecord,
+  type SignInRequest,
+  type SignInRevocation,
+  signInIssued,
+  signInUnavailable,
+  withSignIn
+} from "./SignIn.js"
+export {
   applyWaivers,
   dayOf,
   parseWaivers,

@@ -1,4 +1,5 @@
-/** oauth.client.approved: Arlo has approved the client. */
+/** oauth.client.approved: Arlo has approved the client (proven by a sign-in when one ran). */
+import { Effect } from "effect"
 import {
   defineCheck,
   fail,
@@ -10,7 +11,8 @@ import {
 } from "../../internal/check.js"
 import { docs } from "../../internal/docs.js"
 import { type AuthorizeView, ex, type TokenView } from "./classify.js"
-import { type Client, fromBothProbes, noOAuth, tokenPrefetch, undecidedToken } from "./probes.js"
+import { type Client, fromBothProbes, noOAuth, oauthOf, tokenPrefetch, undecidedToken } from "./probes.js"
+import { approvedBySignIn } from "./signin.js"
 
 const approvalRequest = (clientId: string): OutcomeRemediation => ({
   steps: [
@@ -68,5 +70,9 @@ export const oauthApproved = defineCheck({
   docs: [docs.requests],
   notApplicable: noOAuth,
   prefetch: [tokenPrefetch],
-  run: fromBothProbes(diagnoseApproved)
+  run: (ctx) => {
+    const o = oauthOf(ctx)
+    const proven = o.signIn ? approvedBySignIn(o.signIn, o.clientId) : null
+    return proven ? Effect.succeed(proven) : fromBothProbes(diagnoseApproved)(ctx)
+  }
 })

@@ -111,7 +111,7 @@ export type AccessTokenView =
   | {
       readonly _tag: "token"
       readonly token: Redacted.Redacted<string>
-      readonly from: "supplied" | "refresh"
+      readonly from: "supplied" | "refresh" | "sign-in"
       readonly evidence: ReadonlyArray<Exchange>
     }
   | { readonly _tag: "none"; readonly reason: string }
@@ -173,6 +173,10 @@ const redeem = (
 export const accessTokenProbe = (ctx: CheckContext): Effect.Effect<AccessTokenView> => {
   const o = ctx.config.oauth
   if (!o) return Effect.succeed({ _tag: "none", reason: "no OAuth client" })
+  if (o.signIn?.outcome._tag === "issued") {
+    const { accessToken, evidence } = o.signIn.outcome
+    return Effect.succeed({ _tag: "token", token: accessToken, from: "sign-in", evidence })
+  }
   if (o.accessToken) return Effect.succeed({ _tag: "token", token: o.accessToken, from: "supplied", evidence: [] })
   if (!o.refreshToken) return Effect.succeed({ _tag: "none", reason: notGiven })
   if (!o.allowRefresh) return Effect.succeed({ _tag: "none", reason: notRedeemed })

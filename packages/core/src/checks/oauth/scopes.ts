@@ -7,6 +7,7 @@ import { defineCheck, fail, type Outcome, type OutcomeRemediation, pass, warn } 
 import { docs } from "../../internal/docs.js"
 import { developerPortal, ex, functionalScopes, knownScopes } from "./classify.js"
 import { authorizeProbe, type Client, noOAuth, oauthOf } from "./probes.js"
+import { scopesBySignIn } from "./signin.js"
 
 const scopeRemediation = (): OutcomeRemediation => ({
   steps: [
@@ -70,6 +71,9 @@ export const oauthScopes = defineCheck({
     Effect.gen(function* () {
       const staticOutcome = diagnoseScopes(oauthOf(ctx))
       if (staticOutcome.status === "fail") return staticOutcome
+      const signIn = oauthOf(ctx).signIn
+      const proven = signIn ? scopesBySignIn(signIn) : null
+      if (proven) return proven
       // The authorize endpoint validates scopes too; read its verdict when it ran in this audit.
       const server = yield* ctx.awaitResult("oauth.server")
       if (Option.isNone(server) || server.value.status !== "pass") return staticOutcome

@@ -2,6 +2,7 @@
 import { Effect, Either } from "effect"
 import type { ArloResponse, Auth } from "../../ArloHttp.js"
 import {
+  type CheckContext,
   defineCheck,
   fail,
   fromFailure,
@@ -10,7 +11,8 @@ import {
   type OutcomeRemediation,
   pass,
   undecided,
-  unexpectedCause
+  unexpectedCause,
+  warn
 } from "../../internal/check.js"
 import { docs } from "../../internal/docs.js"
 import { exchangesOf, type Fetched, get, resourcesUrl } from "../../internal/probes.js"
@@ -18,6 +20,7 @@ import { challengeError } from "../../internal/protocol.js"
 import type { Exchange } from "../../Report.js"
 import { itemLinks, parseXml } from "../../Xml.js"
 import { type AccessTokenView, accessTokenProbe, noAccessToken, userinfo } from "./probes.js"
+import { issuedNotes, signInFailure } from "./signin.js"
 
 const bearerError = (res: ArloResponse) => challengeError(res.headers["www-authenticate"] ?? "")
 
@@ -66,7 +69,7 @@ const tokenRejected = (err: string | null, evidence: ReadonlyArray<Exchange>): O
  * endpoint (`info`), either of which may refuse it.
  */
 export const diagnoseToken = (
-  from: "supplied" | "refresh",
+  from: AccessTokenView extends infer V ? (V extends { _tag: "token"; from: infer F } ? F : never) : never,
   info: Fetched,
   r: ArloResponse,
   evidence: ReadonlyArray<Exchange>
@@ -74,7 +77,9 @@ export const diagnoseToken = (
   const refreshed =
     from === "refresh"
       ? " (obtained by redeeming the refresh token; if the platform rotates refresh tokens, the one given no longer works)"
-      : ""
+      : from === "sign-in"
+        ? " issued by a sign-in"
+        : ""
   const infoRes = Either.isRight(info) ? info.right : null
   if (infoRes?.status === 401 || r.status === 401)
     return tokenRejected(bearerError(r.status === 401 ? r : (infoRes ?? r)), evidence)
@@ -115,22 +120,45 @@ export const diagnoseToken = (
 export const oauthToken = defineCheck({
   id: "oauth.token",
   title: "OAuth access token",
-  decides: "A supplied access token is accepted by the API.",
+  decides: "A supplied access token (or one a sign-in was issued) is accepted by the API.",
   needs: ["target.reachable"],
   docs: [docs.oauthUsage],
-  notApplicable: (c) => (c.oauth ? noAccessToken(c.oauth) : "No OAuth client was given (client id)."),
+  notApplicable: (c) =>
+    c.oauth ? (c.oauth.signIn ? undefined : noAccessToken(c.oauth)) : "No OAuth client was given (client id).",
   run: (ctx) =>
     Effect.gen(function* () {
-      const tv = yield* accessTokenProbe(ctx)
-      if (tv._tag === "none") return notApplicable(tv.reason)
-      if (tv._tag === "failed") return fromFailure(tv.failure, "redeem the refresh token")
-      if (tv._tag === "refresh_refused") return refreshRefused(tv)
-      const auth: Auth = { _tag: "bearer", token: tv.token }
-      const [info, root] = yield* Effect.all([userinfo(ctx, auth), get(ctx, resourcesUrl(ctx), auth)], {
-        concurrency: "unbounded"
+      const signIn = ctx.config.oauth?.signIn
+      if (signIn && signIn.outcome._tag !== "issued") return signInFailure(signIn.outcome)
+      const outcome = yield* tokenOutcome(ctx)
+      if (signIn?.outcome._tag !== "issued") return outcome
+      const notes = issuedNotes(signIn, signIn.outcome)
+      const facts = { ...outcome.facts, ...notes.facts }
+      if (outcome.status !== "pass" || notes.warning === null) return { ...outcome, facts }
+      return warn(`${outcome.summary.replace(/\.$/, "")}, but ${notes.warning}.`, {
+        cause: { code: "refresh_token_unexpected", message: notes.warning },
+        facts,
+        evidence: outcome.evidence ?? [],
+        remediation: {
+          steps: [
+            "Ask for offline_access only when the integration needs a refresh token, and allow it for the client."
+          ],
+          who: "developer"
+        }
       })
-      const before = [...tv.evidence, ...exchangesOf(info)]
-      if (Either.isLeft(root)) return fromFailure(root.left, "test the access token", before)
-      return diagnoseToken(tv.from, info, root.right, [...before, ...root.right.exchanges])
     })
 })
+
+const tokenOutcome = (ctx: CheckContext): Effect.Effect<Outcome> =>
+  Effect.gen(function* () {
+    const tv = yield* accessTokenProbe(ctx)
+    if (tv._tag === "none") return notApplicable(tv.reason)
+    if (tv._tag === "failed") return fromFailure(tv.failure, "redeem the refresh token")
+    if (tv._tag === "refresh_refused") return refreshRefused(tv)
+    const auth: Auth = { _tag: "bearer", token: tv.token }
+    const [info, root] = yield* Effect.all([userinfo(ctx, auth), get(ctx, resourcesUrl(ctx), auth)], {
+      concurrency: "unbounded"
+    })
+    const before = [...tv.evidence, ...exchangesOf(info)]
+    if (Either.isLeft(root)) return fromFailure(root.left, "test the access token", before)
+    return diagnoseToken(tv.from, info, root.right, [...before, ...root.right.exchanges])
+  })

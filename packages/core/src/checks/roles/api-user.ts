@@ -60,7 +60,8 @@ export const rolesApiUser = defineCheck({
   prefetch: [basicContactsPrefetch],
   run: (ctx) =>
     Effect.gen(function* () {
-      const chosen = chooseMethod(ctx.prerequisite)
+      // A sign-in's identity is the one to examine: it is the identity the integration will act as.
+      const chosen = ctx.config.oauth?.signIn?.outcome._tag === "issued" ? "oauth" : chooseMethod(ctx.prerequisite)
       const method = yield* ctx.shared("roles.method", () => Effect.succeed<IdentityMethod>(chosen))
       return diagnoseApiUser(yield* identity(ctx, method))
     })

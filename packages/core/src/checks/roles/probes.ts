@@ -202,7 +202,8 @@ const oauthIdentity = (ctx: CheckContext): Effect.Effect<IdentityView> =>
   Effect.gen(function* () {
     const maybeAuth = yield* bearerAuth(ctx)
     const auth: Auth = Option.getOrElse(maybeAuth, (): Auth => ({ _tag: "none" }))
-    const base = { method: "oauth" as const, label: "the access token's user", auth, door: ctx.http.untrusted }
+    const label = ctx.config.oauth?.signIn ? "the user who signed in" : "the access token's user"
+    const base = { method: "oauth" as const, label, auth, door: ctx.http.untrusted }
     const [info, root] = yield* Effect.all([userinfo(ctx, auth), get(ctx, resourcesUrl(ctx), auth)], {
       concurrency: "unbounded"
     })

@@ -193,7 +193,7 @@ export const makeSend =
   (req: ArloRequest): Effect.Effect<ArloResponse, HttpFailure> =>
     Effect.suspend(() => {
       const p: Progress = { url: req.url, hops: 0, visited: new Set(), exchanges: [] }
-      const r = retries(req.kind === "token-refresh" ? 0 : s.config.retries)
+      const r = retries(req.kind === "token-refresh" || req.kind === "sign-in-exchange" ? 0 : s.config.retries)
       const hop = r.afterRateLimit(once(s, req, p))
       const follow = Effect.gen(function* () {
         for (;;) {
