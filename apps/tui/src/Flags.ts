@@ -25,6 +25,22 @@ export const tuiFlags: ReadonlyArray<FlagSpec> = [
   },
   failOnFlag,
   {
+    key: "signIn",
+    name: "sign-in",
+    kind: "switch",
+    group: "oauth",
+    description:
+      "Sign in through a browser with the OAuth client (PKCE): proves the client's approval, the token and the signed-in user's roles, then revokes the tokens."
+  },
+  {
+    key: "keepToken",
+    name: "keep-token",
+    kind: "switch",
+    group: "oauth",
+    description:
+      "With --sign-in: keep the access token and print it (alone) on stdout, for ARLO_ACCESS_TOKEN in a later audit; the report goes to stderr."
+  },
+  {
     key: "noInteractive",
     name: "no-interactive",
     kind: "switch",

@@ -62,6 +62,10 @@ export const helpDoc = (): HelpDoc => ({
     ],
     [`${binName} --platform acme --only roles`, "Re-check one group of checks (the checks they need run too)"],
     [
+      `${binName} --platform acme --client-id ID --redirect-uri URI --sign-in`,
+      "Sign in through a browser: proves approval, the token and the user's roles"
+    ],
+    [
       `${binName} --fleet fleet.yaml --env-file fleet.env`,
       "Audit every target of a fleet file: a table, Enter opens one"
     ]

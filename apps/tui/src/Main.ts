@@ -33,6 +33,8 @@ export interface TuiFlags extends SharedFlags {
   readonly fleet: Option.Option<string>
   readonly failOn: Option.Option<string>
   readonly noInteractive: boolean
+  readonly signIn: boolean
+  readonly keepToken: boolean
 }
 
 const some = <A>(a: A | undefined): Option.Option<A> => (a === undefined ? Option.none() : Option.some(a))
@@ -123,6 +125,12 @@ export const program = (flags: TuiFlags) =>
       const cli = yield* Cli
       const env = process.env
       const failOn = yield* failOnFrom(flags.failOn)
+      if (flags.keepToken && !flags.signIn) {
+        return yield* new UsageError({ message: "--keep-token keeps the token of a sign-in: add --sign-in" })
+      }
+      if (flags.signIn && Option.isSome(flags.fleet)) {
+        return yield* new UsageError({ message: "--sign-in signs in to one target: leave out --fleet" })
+      }
       const interactive = !flags.noInteractive && process.stdout.isTTY === true && !inCi(env)
 
       if (Option.isSome(flags.fleet)) {
@@ -157,6 +165,22 @@ export const program = (flags: TuiFlags) =>
         for (const warning of resolved.warnings) if (!typed(warning)) yield* cli.warn(warning)
         const config = withPromptSources(resolved.config, asked.prompted)
         audits = [{ label: labelOf(config), config, network: resolved.network }]
+      }
+
+      if (flags.signIn) {
+        // The first target with an OAuth client (a demo scenario's may not all have one).
+        const audit = audits.find((a) => a.config.oauth?.clientId) ?? audits[0]!
+        const { signInProgram } = yield* Effect.promise(() => import("./SignIn.js"))
+        yield* cli.setExitCode(
+          yield* signInProgram(audit, {
+            failOn,
+            style: detectStyle(flags.keepToken ? process.stderr : process.stdout, env),
+            keepToken: flags.keepToken,
+            input: process.stdin,
+            env
+          }).pipe(Effect.mapError((message) => new UsageError({ message })))
+        )
+        return
       }
 
       const keyboard = interactive ? yield* openKeyboard : null
@@ -198,7 +222,9 @@ export const command = (argv: ReadonlyArray<string>) =>
       demo: textValue(v, "demo"),
       fleet: textValue(v, "fleet"),
       failOn: textValue(v, "failOn"),
-      noInteractive: v.noInteractive === true
+      noInteractive: v.noInteractive === true,
+      signIn: v.signIn === true,
+      keepToken: v.keepToken === true
     })
   })
 

@@ -9,13 +9,16 @@ import type { Report } from "@arlo-ready/core"
 import { Effect, Stream } from "effect"
 import { type Audit, runEvents } from "./Session.js"
 
-const write = (text: string) => {
-  if (text !== "") process.stdout.write(text)
-}
-
-/** Audits one target, printing as it goes; returns the exit code. */
-export const plain = (audit: Audit, options: { readonly failOn: FailOn; readonly style: TextStyle }) =>
+/** Audits one target, printing as it goes (to stdout unless `write` says otherwise); returns the exit code. */
+export const plain = (
+  audit: Audit,
+  options: { readonly failOn: FailOn; readonly style: TextStyle; readonly write?: (text: string) => void }
+) =>
   Effect.gen(function* () {
+    const out = options.write ?? ((t: string) => process.stdout.write(t))
+    const write = (text: string) => {
+      if (text !== "") out(text)
+    }
     const cli = yield* Cli
     return yield* cli.stoppable(
       Effect.gen(function* () {
