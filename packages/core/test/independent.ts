@@ -147,13 +147,30 @@ const front = async (
 // ---------------------------------------------------------------------------------------------------
 // oidc-provider
 
+/** The Arlo (IdentityServer) paths of the provider's routes. */
+const routesOf = () => ({
+  authorization: "/connect/authorize",
+  token: "/connect/token",
+  userinfo: "/connect/userinfo",
+  revocation: "/connect/revocation",
+  jwks: "/connect/jwks"
+})
+
+/** What a sign-in test changes in the provider. */
+export interface OidcOptions {
+  /** Interactions a browser completes (the dev ones), introspection, and these settings. */
+  readonly signIn?: { readonly revocation: boolean; readonly codeTtl?: () => number }
+  /** Hands the provider over (its token store, for cleaning up what cannot be revoked). */
+  readonly onProvider?: (provider: Provider) => void
+}
+
 /**
  * `oidc-provider` as the platform's OAuth server: issuer `BASE/oauth`, its routes at the Arlo
  * (IdentityServer) paths under it, mounted at `/{platform}/oauth` with the original URL kept, so that
  * the provider itself computes every URL it answers with. Interactions are the application's: none is
  * completed here (the probes never sign in), so a valid request stops at `/interaction/{uid}`.
  */
-export const startOidcProvider = (): Promise<IndependentPlatform> =>
+export const startOidcProvider = (options: OidcOptions = {}): Promise<IndependentPlatform> =>
   front("oidc-provider", async (origin, platform) => {
     const mount = `/${platform}/oauth`
     const { privateKey } = generateKeyPairSync("rsa", { modulusLength: 2048 })
@@ -172,20 +189,26 @@ export const startOidcProvider = (): Promise<IndependentPlatform> =>
       ],
       scopes: [...platformScopes],
       claims: { openid: ["sub"], profile: ["name", "email", "preferred_username"] },
-      routes: {
-        authorization: "/connect/authorize",
-        token: "/connect/token",
-        userinfo: "/connect/userinfo",
-        revocation: "/connect/revocation",
-        jwks: "/connect/jwks"
+      routes: routesOf(),
+      features: {
+        // A sign-in needs interactions a browser can complete: the library's own (development) pages.
+        devInteractions: { enabled: options.signIn !== undefined },
+        revocation: { enabled: options.signIn?.revocation ?? true },
+        introspection: { enabled: options.signIn !== undefined }
       },
-      features: { devInteractions: { enabled: false }, revocation: { enabled: true } },
+      ...(options.signIn
+        ? {
+            ttl: { AuthorizationCode: options.signIn.codeTtl ?? (() => 60) },
+            routes: { ...routesOf(), introspection: "/connect/introspect" }
+          }
+        : {}),
       cookies: { keys: ["independent-oidc-provider-cookie-key"] },
       jwks: { keys: [{ ...(privateKey.export({ format: "jwk" }) as object), kid: "independent", use: "sig" }] },
       // The account store: every subject exists and has only its `sub` (no one signs in during an audit).
       findAccount: (_ctx, sub) => ({ accountId: sub, claims: () => ({ sub }) })
     }
     const provider = new Provider(`${origin}${mount}`, configuration)
+    options.onProvider?.(provider)
     const callback = provider.callback()
     const mounted: Handler = (req, res) => {
       // Mounting as a framework router does: the path below the mount point, the original URL kept
