@@ -31,7 +31,9 @@ export type RunAudit = (spec: RunSpec, handlers: RunHandlers) => () => void
 
 /** How the session ended. */
 export interface Outcome {
-  readonly kind: "quit" | "interrupted"
+  /** `sign_in`: `s` on an OAuth check asked for a sign-in to the target shown (`target`). */
+  readonly kind: "quit" | "interrupted" | "sign_in"
+  readonly target?: number
   /** The latest report (merged over re-runs), if a run ever finished. */
   readonly report: Report | null
   /** Whether the latest run had finished when the session ended. */
@@ -117,7 +119,7 @@ const charKey = (ch: string): Key => ({
 })
 
 /** What a key asks for: a state change, or one of the things only the app can do. */
-export type KeyCommand = Action | "quit" | "interrupt" | "export" | null
+export type KeyCommand = Action | "quit" | "interrupt" | "export" | "sign_in" | null
 
 /** Maps a key to what it does on the current screen. */
 export const keyCommand = (
@@ -153,6 +155,10 @@ export const keyCommand = (
   if (key.home) return { type: "select", delta: -state.ids.length }
   if (key.end) return { type: "select", delta: state.ids.length }
   if (key.return || key.rightArrow || input === "l") return { type: "open_details" }
+  if (input === "s") {
+    if (row?.id.startsWith("oauth.")) return "sign_in"
+    return { type: "notice", notice: { tone: "info", text: "Select an OAuth check and press s to sign in." } }
+  }
   return null
 }
 
@@ -191,7 +197,7 @@ export const App = ({ targets, run, onExit, exportDir, columns, rows, intro, tic
       if (exited.current) return
       exited.current = true
       const s = stateRef.current
-      onExit({ kind, report: s.report, finished: s.phase === "done" })
+      onExit({ kind, report: s.report, finished: s.phase === "done", target: s.target })
       exit()
     },
     [exit, onExit]
@@ -226,6 +232,7 @@ export const App = ({ targets, run, onExit, exportDir, columns, rows, intro, tic
     if (command === null) return
     if (command === "interrupt") finish("interrupted")
     else if (command === "quit") finish("quit")
+    else if (command === "sign_in") finish("sign_in")
     else if (command === "export") exportNow()
     else dispatch(command)
   }

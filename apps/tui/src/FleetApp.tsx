@@ -113,7 +113,12 @@ const targetKey = (ctx: KeyContext, index: number, input: string, key: Key): voi
     return
   }
   const command = keyCommand(state, input, key, { targets: 1, details: ctx.details })
+  // A sign-in is for one target at a time (`arlo-ready --sign-in`), not from the fleet table.
   if (command === null || command === "quit" || command === "interrupt") return
+  if (command === "sign_in") {
+    ctx.notify("Sign in to one target with arlo-ready --sign-in.")
+    return
+  }
   if (command === "export") {
     const report = state.report
     if (report === null) {

@@ -23,7 +23,13 @@ export interface InteractiveOptions {
   readonly keyboard: NodeJS.ReadStream
 }
 
-/** Runs the screen until the user quits; returns the exit code. */
+/** The screen ended for a sign-in to one of its targets (`s` on an OAuth check). */
+export interface SignInAsked {
+  readonly _tag: "sign_in"
+  readonly target: number
+}
+
+/** Runs the screen until the user quits (the exit code) or asks for a sign-in. */
 export const interactive = (audits: ReadonlyArray<Audit>, options: InteractiveOptions) =>
   Effect.scoped(
     Effect.gen(function* () {
@@ -59,6 +65,7 @@ export const interactive = (audits: ReadonlyArray<Audit>, options: InteractiveOp
         options.keyboard
       )
       const outcome = yield* Deferred.await(done)
+      if (outcome.kind === "sign_in") return { _tag: "sign_in", target: outcome.target ?? 0 } as SignInAsked
       if (options.quitExitsZero === true && outcome.kind === "quit") return ExitCode.Ready
       return exitCodeOf(outcome, options.failOn)
     })

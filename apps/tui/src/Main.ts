@@ -186,14 +186,25 @@ export const program = (flags: TuiFlags) =>
       const keyboard = interactive ? yield* openKeyboard : null
       if (keyboard) {
         const { interactive: run } = yield* Effect.promise(() => import("./Interactive.js"))
+        const ended = yield* run(audits, {
+          failOn,
+          exportDir: (yield* Effect.promise(() => import("./Export.js"))).exportDirectory(env, process.cwd()),
+          intro,
+          keyboard,
+          quitExitsZero: Option.isSome(flags.demo)
+        })
+        if (typeof ended === "number") return yield* cli.setExitCode(ended)
+        // `s` on an OAuth check: the sign-in in the terminal (the URL pasted at the prompt), then its audit.
+        const { signInProgram } = yield* Effect.promise(() => import("./SignIn.js"))
         yield* cli.setExitCode(
-          yield* run(audits, {
+          yield* signInProgram(audits[ended.target] ?? audits[0]!, {
             failOn,
-            exportDir: (yield* Effect.promise(() => import("./Export.js"))).exportDirectory(env, process.cwd()),
-            intro,
-            keyboard,
-            quitExitsZero: Option.isSome(flags.demo)
-          })
+            style: detectStyle(process.stdout, env),
+            keepToken: false,
+            input: keyboard,
+            env,
+            paste: true
+          }).pipe(Effect.mapError((message) => new UsageError({ message })))
         )
         return
       }

@@ -96,8 +96,8 @@ const pasted = (input: NodeJS.ReadStream) =>
       })
 
 /** The URL the browser was sent to, by the loopback listener or pasted; none within the wait. */
-export const redirectBack = (req: SignInRequest, input: NodeJS.ReadStream) => {
-  const loopback = loopbackRedirect(req.redirectUri)
+export const redirectBack = (req: SignInRequest, input: NodeJS.ReadStream, paste = false) => {
+  const loopback = paste ? null : loopbackRedirect(req.redirectUri)
   const answer: Effect.Effect<string, string> = loopback ? listen(loopback) : pasted(input)
   return answer.pipe(Effect.timeout(Duration.millis(signInWaitMs)), Effect.option)
 }
@@ -132,20 +132,22 @@ export const signInProgram = (
     readonly keepToken: boolean
     readonly input: NodeJS.ReadStream
     readonly env: Readonly<Record<string, string | undefined>>
+    /** Take the redirect as a pasted URL even when the redirect URI is a loopback one (the screen's `s`). */
+    readonly paste?: boolean
   }
 ) =>
   Effect.gen(function* () {
     const cli = yield* Cli
     const req = yield* beginSignIn(audit.config)
     say(`Sign in as the integration's user, in a browser, at:\n\n  ${req.url}\n`)
-    const loopback = loopbackRedirect(req.redirectUri) !== null
+    const loopback = !options.paste && loopbackRedirect(req.redirectUri) !== null
     say(
       loopback
         ? `Waiting for the browser at ${req.redirectUri} (up to ${signInWaitMs / 60_000} minutes; Ctrl+C stops).`
         : `Once signed in, the browser is sent to ${req.redirectUri} (its page may not load: the URL is what counts).`
     )
     if (!openBrowser(req.url, options.env)) say("No browser to open here: open the URL above in one.")
-    const back = yield* redirectBack(req, options.input)
+    const back = yield* redirectBack(req, options.input, options.paste)
     if (Option.isNone(back)) {
       yield* cli.warn("no sign-in came back in time: nothing was issued, nothing audited")
       return ExitCode.Incomplete
