@@ -333,7 +333,7 @@ describe("App: keys", () => {
     t.emit([started(), checkStarted("target.url")])
     await t.waitText("Checking")
     await t.press(keys.ctrlC)
-    expect(t.exits).toEqual([{ kind: "interrupted", report: null, finished: false }])
+    expect(t.exits).toEqual([{ kind: "interrupted", report: null, finished: false, target: 0 }])
     t.app.unmount()
     expect(t.runs[0]?.cancelled).toBe(true)
   })
