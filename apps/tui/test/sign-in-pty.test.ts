@@ -68,4 +68,32 @@ describe("the screen's sign-in", () => {
     expect(text).toMatch(/✔ \S* +roles\.administrator/)
     expect(await s.exit).toBe(0)
   })
+
+  it("--demo: s on the first identity's OAuth check signs in on the demo's acme platform and proves it", async () => {
+    const out = join(dir, "demo-back.txt")
+    const s = open(
+      ["--demo"],
+      {
+        BROWSER: browser,
+        SIGN_IN_OUT: out,
+        SIGN_IN_USER: "integrations@acme.example",
+        SIGN_IN_PASSWORD: "demo-acme-battery-staple-9"
+      },
+      100,
+      40
+    )
+    await s.waitText("Verdict:")
+    await selectRow(s, "OAuth access token")
+    await s.press("s")
+    await s.waitText("Paste the URL the browser was sent to")
+    const back = await written(out)
+    expect(back).toMatch(/^https:\/\/arlo-ready\.example\/oauth\/callback\?code=/)
+    await s.press(`${back}\r`)
+    await s.waitText("Sign-in: the access token revoked; the refresh token revoked.")
+    const text = s.screen().join("\n")
+    expect(text).toMatch(/✔ \S* +oauth\.client\.approved/)
+    expect(text).toMatch(/✔ \S* +oauth\.token/)
+    expect(text).toMatch(/✔ \S* +roles\.administrator/)
+    expect(await s.exit).toBe(0)
+  })
 })

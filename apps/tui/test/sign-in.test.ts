@@ -21,6 +21,8 @@ const platform = "acme"
 const clientId = "acme-integration"
 const secret = "acme-client-secret-7f2c"
 const person = { SIGN_IN_USER: "api@acme.example", SIGN_IN_PASSWORD: "correct-horse-42" }
+/** The demo scenario's acme identity (packages/simulator/scenarios/demo.json). */
+const demoPerson = { SIGN_IN_USER: "integrations@acme.example", SIGN_IN_PASSWORD: "demo-acme-battery-staple-9" }
 let sim: SimulatorHandle
 let dir: string
 
@@ -169,6 +171,19 @@ describe("arlo-ready --sign-in", () => {
     expect(res.status).toBe(200)
   })
 
+  it("--demo --sign-in: the embedded demo's first OAuth client signs in, and the report proves approval, token and roles", async () => {
+    const out = join(dir, "demo-embedded.txt")
+    const r = await run(["--demo", "--sign-in"], cleanEnv({ BROWSER: browser, SIGN_IN_OUT: out, ...demoPerson }), () =>
+      written(out)
+    )
+    expect(r.stderr).toContain("/acme/oauth/connect/authorize?client_id=acme-crm-sync")
+    expect(r.code).toBe(0)
+    expect(line(r.stdout, "oauth.client.approved")).toMatch(/^✔/)
+    expect(line(r.stdout, "oauth.token")).toMatch(/^✔/)
+    expect(line(r.stdout, "roles.administrator")).toMatch(/^✔/)
+    expect(r.stderr).toContain("Sign-in: the access token revoked; the refresh token revoked.")
+  })
+
   it("bad input: one line naming what to fix, exit 2", async () => {
     const a = await run(["--keep-token"], oauthEnv())
     expect(a.code).toBe(2)
@@ -177,5 +192,42 @@ describe("arlo-ready --sign-in", () => {
     expect(b.code).toBe(2)
     expect(b.stderr.trim().split("\n")).toHaveLength(1)
     expect(b.stderr).toContain("--redirect-uri")
+  })
+})
+
+describe("arlo-ready --sign-in on the demo scenario's platform", () => {
+  let demo: SimulatorHandle
+  beforeAll(async () => {
+    demo = await startSimulator({ scenario: "demo" })
+  })
+  afterAll(async () => {
+    expect(demo.liveTokens("acme")).toEqual([])
+    await demo.close()
+  })
+
+  it("acme: the sign-in proves approval, token and roles, then revokes both tokens", async () => {
+    const out = join(dir, "demo.txt")
+    const r = await run(
+      ["--sign-in"],
+      cleanEnv({
+        ARLO_BASE_URL: demo.platforms.acme!.baseUrl,
+        ARLO_CLIENT_ID: "acme-crm-sync",
+        ARLO_CLIENT_SECRET: "demo-acme-client-secret-4e1f",
+        ARLO_REDIRECT_URI: "https://arlo-ready.example/oauth/callback",
+        ARLO_SCOPES: "openid profile roles offline_access all_claims",
+        BROWSER: browser,
+        SIGN_IN_OUT: out,
+        ...demoPerson
+      }),
+      () => written(out)
+    )
+    expect(r.code).toBe(0)
+    expect(line(r.stdout, "oauth.client.approved")).toMatch(/^✔/)
+    expect(r.stdout).toContain("a sign-in with it was issued an access token")
+    expect(line(r.stdout, "oauth.token")).toMatch(/^✔/)
+    expect(line(r.stdout, "roles.api-user")).toMatch(/^✔/)
+    expect(line(r.stdout, "roles.administrator")).toMatch(/^✔/)
+    expect(r.stderr).toContain("Sign-in: the access token revoked; the refresh token revoked.")
+    expect(demo.liveTokens("acme")).toEqual([])
   })
 })
