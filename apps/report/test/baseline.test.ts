@@ -125,7 +125,7 @@ describe("a baseline that does not fit is a usage error, before the audit runs",
     [
       "another schema major version",
       (r) => ({ ...r, schemaVersion: "2.0" }),
-      /the baseline has schema version 2\.0, this run 1\.4: write a new baseline with --write-baseline/
+      /the baseline has schema version 2\.0, this run 1\.5: write a new baseline with --write-baseline/
     ],
     ["not a report", () => ({ verdict: "ready" }), /the baseline is not an arlo-ready report/]
   ]

@@ -47,7 +47,7 @@ describe("a waiver", () => {
     expect(result.stderr).toBe("")
     expect(result.code).toBe(0)
     const report = validReport(JSON.parse(result.stdout))
-    expect(report.schemaVersion).toBe("1.4")
+    expect(report.schemaVersion).toBe("1.5")
     expect(report.verdict).toBe("ready")
     const check = report.checks.find((c) => c.id === "policy.basic-auth")
     expect(check?.status).toBe("waived")

@@ -156,7 +156,9 @@ export const makeArloHttp = (
     const gate = yield* makeRateGate(config, deadlineAt)
     const origin = originOf(config.baseUrl)
     const evidence = makeEvidence(config, origin)
-    const send = makeSend({ config, client, semaphore, journal, gate, evidence })
+    // The audit started a deadline's length before its deadline.
+    const startedAt = deadlineAt - config.deadlineMs
+    const send = makeSend({ config, client, semaphore, journal, gate, evidence, startedAt })
     const request = (req: ArloRequest): Effect.Effect<ArloResponse, HttpFailure> =>
       mayLeave(req, origin, config) ? send(req) : Effect.fail(refused(req, evidence.own(req.url)))
     const stats = Effect.gen(function* () {

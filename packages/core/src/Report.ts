@@ -6,7 +6,7 @@ import { JSONSchema, Schema } from "effect"
 import { catalogue, checkGroups, checkIds } from "./Catalogue.js"
 import { toolName, version } from "./internal/version.js"
 
-export const schemaVersion = "1.4" as const
+export const schemaVersion = "1.5" as const
 /**
  * Where the report's JSON Schema is published: the `report.schema.json` file of the @arlo-ready/core
  * package of this very version (also exported as `@arlo-ready/core/report.schema.json`).
@@ -49,6 +49,8 @@ export const Exchange = Schema.Struct({
   /** The response status; null when no response arrived. */
   status: Schema.NullOr(Schema.Number),
   durationMs: Schema.Number,
+  /** Added in 1.5: when the attempt was sent, in ms from the start of the run that made it (the request timeline). */
+  startMs: Schema.optional(Schema.Number),
   /** What went wrong on the wire (timeout, reset, DNS, TLS, body too large…), when something did. */
   error: Schema.optional(Schema.String),
   /** A short, secret-free note on what the response said (an error code, a message, a header). */
@@ -79,7 +81,6 @@ export type Remediation = typeof Remediation.Type
 
 export const DocLink = Schema.Struct({ title: Schema.String, url: Schema.String })
 export type DocLink = typeof DocLink.Type
-
 /** Why a result is what it is: a stable machine code and a sentence. */
 export const Cause = Schema.Struct({
   code: Schema.String,
@@ -254,8 +255,7 @@ export const Report = Schema.Struct({
   schemaVersion: Schema.Literal(schemaVersion),
   tool: Schema.Struct({ name: Schema.String, version: Schema.String }),
   target: Target,
-  /** RFC 3339. */
-  startedAt: Schema.String,
+  startedAt: Schema.String /* RFC 3339 */,
   durationMs: Schema.Number,
   verdict: Verdict,
   /** True when the audit was interrupted or hit its deadline before every check finished. */

@@ -175,8 +175,11 @@ describe("a retry waits as long as the back-off schedule says", () => {
         status: null,
         durationMs: 0,
         error: "the connection was reset before a response arrived",
-        note: "retried"
+        note: "retried",
+        startMs: 0
       })
+      // The retry's exchange is placed on the timeline where it was sent: after the back-off.
+      assert.strictEqual(res.exchanges[1]?.startMs, 150)
     }).pipe(Effect.withRandom(Random.fixed([0.5])))
   )
 
@@ -198,8 +201,10 @@ describe("a retry waits as long as the back-off schedule says", () => {
         status: null,
         durationMs: 1_000,
         error: "no complete response within 1000 ms",
-        note: "retried"
+        note: "retried",
+        startMs: 0
       })
+      assert.strictEqual(res.exchanges[1]?.startMs, 1_150)
     }).pipe(Effect.withRandom(Random.fixed([0.5])))
   )
 

@@ -23,6 +23,14 @@ export interface Shared {
   readonly journal: Journal
   readonly gate: RateGate
   readonly evidence: Evidence
+  /** When the audit started (epoch ms, on the `Clock`): an exchange's `startMs` counts from it. */
+  readonly startedAt: number
+}
+
+/** When an attempt was sent (ms from the audit's start) and how long it took. */
+interface Timing {
+  readonly startMs: number
+  readonly durationMs: number
 }
 
 /** Where a request stands: the URL it is at, the hops that led there, the exchanges so far. */
@@ -57,8 +65,9 @@ const attempt = (s: Shared, req: ArloRequest, url: string): Effect.Effect<Sent> 
   )
 
 /** A transport failure: retried when it may pass on another attempt. */
-const failed = (s: Shared, req: ArloRequest, p: Progress, path: string, durationMs: number, f: AttemptFailure) => {
-  const record = (note?: "retried") => p.exchanges.push(unanswered(req.method, path, durationMs, f.message, note))
+const failed = (s: Shared, req: ArloRequest, p: Progress, path: string, t: Timing, f: AttemptFailure) => {
+  const record = (note?: "retried") =>
+    p.exchanges.push({ ...unanswered(req.method, path, t.durationMs, f.message, note), startMs: t.startMs })
   const failure = new HttpFailure({
     code: f.code,
     message: f.message,
@@ -112,12 +121,12 @@ const rateLimited = (s: Shared, p: Progress, a: Answer, record: (extra?: string)
 }
 
 /** An answer: the end of the request, a retry after a 429 or a 5xx, or a redirect hop. */
-const answer = (s: Shared, req: ArloRequest, p: Progress, path: string, durationMs: number, a: Answer) =>
+const answer = (s: Shared, req: ArloRequest, p: Progress, path: string, t: Timing, a: Answer) =>
   Effect.gen(function* () {
     yield* s.gate.observe(a.headers)
     const note = s.evidence.describe(a, p.url)
     const record = (extra?: string): Exchange => {
-      const exchange = answered(req.method, path, a.status, durationMs, note, extra)
+      const exchange = { ...answered(req.method, path, a.status, t.durationMs, note, extra), startMs: t.startMs }
       p.exchanges.push(exchange)
       return exchange
     }
@@ -166,7 +175,7 @@ const once = (s: Shared, req: ArloRequest, p: Progress) =>
   Effect.gen(function* () {
     const started = yield* Clock.currentTimeMillis
     const sent = yield* attempt(s, req, p.url)
-    const durationMs = (yield* Clock.currentTimeMillis) - started
+    const timing: Timing = { startMs: started - s.startedAt, durationMs: (yield* Clock.currentTimeMillis) - started }
     // The request's own URL is the audit's; after a redirect hop it is the server's.
     const path = p.hops === 0 ? s.evidence.own(p.url) : s.evidence.display(p.url)
     if (sent._tag === "budget") {
@@ -183,8 +192,8 @@ const once = (s: Shared, req: ArloRequest, p: Progress) =>
         exchanges: p.exchanges
       })
     }
-    if (sent.outcome._tag === "Left") return yield* failed(s, req, p, path, durationMs, sent.outcome.left)
-    return yield* answer(s, req, p, path, durationMs, sent.outcome.right)
+    if (sent.outcome._tag === "Left") return yield* failed(s, req, p, path, timing, sent.outcome.left)
+    return yield* answer(s, req, p, path, timing, sent.outcome.right)
   })
 
 /** Sends a request: its attempts with their retries, redirects followed. */
