@@ -5,7 +5,7 @@ import { configFlags } from "./ConfigFile.js"
 import { failOnNewFlag, livingFlags } from "./Living.js"
 
 /** The formats, in the order the help lists them (`Format.ts` keeps its list equal to this one). */
-export const formatNames = ["json", "junit", "markdown", "github", "ndjson", "text"] as const
+export const formatNames = ["json", "junit", "markdown", "github", "ndjson", "text", "html"] as const
 
 /** The fleet's flags: many targets from a fleet file instead of one from the target flags. */
 export const fleetFlags: ReadonlyArray<FlagSpec> = [

@@ -21,6 +21,7 @@ import { fleetGithub } from "./FleetGithub.js"
 import { fleetJunit } from "./FleetJunit.js"
 import { fleetMarkdown } from "./FleetMarkdown.js"
 import type { Format } from "./Format.js"
+import { fleetHtml } from "./HtmlFleet.js"
 import { fleetLivingText } from "./internal/fleetLiving.js"
 
 const encodeFleet = Schema.encodeEither(FleetReport)
@@ -112,6 +113,8 @@ export const renderFleet = (
       return fleetJunit(report, { failOn: options.failOn ?? "fail" })
     case "github":
       return fleetGithub(report)
+    case "html":
+      return fleetHtml(report)
     case "text":
       return fleetText(report, options.style ?? plainStyle)
   }

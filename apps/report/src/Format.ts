@@ -8,6 +8,7 @@ import { type AuditEvent, Report } from "@arlo-ready/core"
 import { Either, Schema } from "effect"
 import { formatNames } from "./Flags.js"
 import { github } from "./Github.js"
+import { html } from "./Html.js"
 import { driftText, waiverText } from "./internal/living.js"
 import { junit } from "./Junit.js"
 import { markdown } from "./Markdown.js"
@@ -59,6 +60,8 @@ export const render = (format: Format, report: Report, options: RenderOptions = 
       return (options.events ?? [{ _tag: "audit_finished", at: new Date().toISOString(), report }])
         .map(ndjsonLine)
         .join("")
+    case "html":
+      return html(report)
     case "text":
       return `${driftText(report)}${waiverText(report)}${textReport(report, options.style ?? plainStyle)}`
   }

@@ -27,7 +27,7 @@ export const ConfigFile = Schema.Struct({
   methods: Schema.optional(Schema.Literal("basic", "oauth", "both")),
   expectAccess: Schema.optional(Schema.Literal("full", "presenter")),
   mfaSetting: Schema.optional(Schema.Literal("optional", "required")),
-  format: Schema.optional(Schema.Literal("json", "junit", "markdown", "github", "ndjson", "text")),
+  format: Schema.optional(Schema.Literal("json", "junit", "markdown", "github", "ndjson", "text", "html")),
   /** FORMAT → PATH, as `--output FORMAT=PATH`. */
   outputs: Schema.optional(Schema.Record({ key: Schema.String, value: Schema.String })),
   failOn: Schema.optional(Schema.Literal("fail", "warn", "new")),
@@ -60,7 +60,7 @@ const choices: Record<string, ReadonlyArray<string>> = {
   methods: ["basic", "oauth", "both"],
   expectAccess: ["full", "presenter"],
   mfaSetting: ["optional", "required"],
-  format: ["json", "junit", "markdown", "github", "ndjson", "text"],
+  format: ["json", "junit", "markdown", "github", "ndjson", "text", "html"],
   failOn: ["fail", "warn", "new"]
 }
 
