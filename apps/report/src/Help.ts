@@ -21,6 +21,10 @@ export const helpDoc = (): HelpDoc => ({
       `${binName} --platform acme --format json --output junit=arlo-ready.xml`,
       "JSON on stdout and a JUnit file for the CI's test view (credentials from ARLO_* variables)"
     ],
+    [
+      `${binName} --platform acme --output html=arlo-ready.html`,
+      "Also write one self-contained HTML file, to open in a browser or attach for the people who decide"
+    ],
     [`${binName} --platform acme --only oauth.token`, "Re-check one check (the checks it needs run too)"],
     [`${binName} --list-checks --format text`, "List the checks and their prerequisites"],
     [

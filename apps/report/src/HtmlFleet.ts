@@ -57,7 +57,7 @@ export const fleetHtml = (report: FleetReport): string => {
     const key = findingKey(c)
     let s = shared.get(key)
     if (!s) {
-      s = { n: shared.size + 1, body: findingBody(c), id: c.id, title: c.title, status: c.status, targets: 0 }
+      s = { n: shared.size + 1, body: findingBody(c, true), id: c.id, title: c.title, status: c.status, targets: 0 }
       shared.set(key, s)
     }
     s.targets++

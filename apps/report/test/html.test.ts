@@ -391,9 +391,15 @@ describe("the fleet view, in Chromium", () => {
       expect(await section.locator("figure.timeline li").count()).toBe(exchangesOf(target.report!).size)
       // Its findings link to the one copy the file holds of each, with the fix.
       const failing = target.report!.checks.find((c) => c.status === "fail" && c.remediation)!
-      await section.locator(`li.check.f:has(code:text-is("${failing.id}")) a`).click()
+      const line = section.locator(`li.check.f:has(code:text-is("${failing.id}"))`)
+      // The target keeps its own re-check command (the fleet's one copy of the finding cannot name it).
+      if (failing.remediation!.recheck) {
+        expect(await section.locator("code.cmd").allInnerTexts()).toContain(failing.remediation!.recheck)
+      }
+      await line.locator("a").click()
       const shared = page.locator("article.finding:target")
       expect(await shared.locator("ol.steps li").allInnerTexts()).toEqual(failing.remediation!.steps)
+      expect(await shared.locator("code.cmd").count()).toBe(0)
       expect(await danglingLinks(page)).toEqual([])
       expect(complaints).toEqual([])
     } finally {

@@ -11,9 +11,22 @@ import { esc, link, mark, statusMark, verdictBadge } from "./html.js"
 import { timeline } from "./htmlTimeline.js"
 import { driftHeadline, driftLines } from "./living.js"
 
-/** What a finding says whatever the target: the part a fleet writes once and links to. */
+/**
+ * What a finding says whatever the target: the part a fleet writes once and links to. The re-check
+ * command names the target, so it stays with the target's own line.
+ */
 export const findingKey = (c: CheckResult): string =>
-  JSON.stringify([c.id, c.status, c.cause, c.remediation, c.docs, c.waiver?.reason ?? null])
+  JSON.stringify([
+    c.id,
+    c.status,
+    c.cause,
+    c.remediation && { ...c.remediation, recheck: undefined },
+    c.docs,
+    c.waiver?.reason ?? null
+  ])
+
+const recheckLine = (command: string): string =>
+  `<p class="recheck"><strong>Re-check:</strong> <code class="cmd">${esc(command)}</code></p>`
 
 const waiverLine = (c: CheckResult): string => {
   const w = c.waiver
@@ -23,8 +36,8 @@ const waiverLine = (c: CheckResult): string => {
     : `<p class="waiver">Waived (was ${w.originalStatus}): ${esc(w.reason)}; owner ${esc(w.owner)}, until ${esc(w.expires)}.</p>`
 }
 
-/** The body of a finding: cause, possibilities, the fix, who, re-check, docs. */
-export const findingBody = (c: CheckResult): string => {
+/** The body of a finding: cause, possibilities, the fix, who, re-check (unless `shared`), docs. */
+export const findingBody = (c: CheckResult, shared = false): string => {
   const out: Array<string> = [waiverLine(c)]
   if (c.cause) {
     out.push(`<p><strong>Cause:</strong> ${esc(c.cause.message)} <code>${esc(c.cause.code)}</code></p>`)
@@ -38,11 +51,7 @@ export const findingBody = (c: CheckResult): string => {
       `<h4>How to fix it</h4><ol class="steps">${c.remediation.steps.map((s) => `<li>${esc(s)}</li>`).join("")}</ol>`,
       `<p><strong>Who can fix it:</strong> ${esc(actorLabel(c.remediation.who))}</p>`
     )
-    if (c.remediation.recheck) {
-      out.push(
-        `<p class="recheck"><strong>Re-check:</strong> <code class="cmd">${esc(c.remediation.recheck)}</code></p>`
-      )
-    }
+    if (c.remediation.recheck && !shared) out.push(recheckLine(c.remediation.recheck))
   }
   if (c.docs.length > 0) {
     out.push(`<p class="docs"><strong>Docs:</strong> ${c.docs.map((d) => link(d.title, d.url)).join(" · ")}</p>`)
@@ -81,7 +90,10 @@ const checklist = (report: Report, prefix: string, href: FindingHref | undefined
       else quiet.set(c.status, [...(quiet.get(c.status) ?? []), c])
     }
     for (const [status, checks] of quiet) lines.push(groupedLine(status, checks))
-    return `<ul class="checks">${lines.join("")}</ul>`
+    // The target keeps its re-check commands (the fleet's one copy of a finding cannot name every
+    // target); a fleet's are the same for each check of a target, so this is mostly one line.
+    const rechecks = new Set(report.checks.flatMap((c) => (isFinding(c.status) && c.remediation?.recheck) || []))
+    return `<ul class="checks">${lines.join("")}</ul>${[...rechecks].map(recheckLine).join("")}`
   }
   const groups = new Map<string, Array<CheckResult>>()
   for (const c of report.checks) groups.set(c.group, [...(groups.get(c.group) ?? []), c])
