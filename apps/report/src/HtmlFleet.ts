@@ -45,7 +45,7 @@ const matrix = (ordered: ReadonlyArray<{ t: FleetTargetResult; i: number }>, col
       })
       .join("")
     const [, words, cls] = verdictMark[t.verdict]
-    return `<tr data-verdict="${t.verdict}" data-tags="${esc(t.tags.join(" "))}"><th scope="row"><a href="#${rowId(t, i)}">${esc(t.name)}</a></th><td class="v ${cls}">${words}</td><td class="tags">${esc(t.tags.join(", "))}</td>${cells}</tr>`
+    return `<tr data-verdict="${t.verdict}" data-tags="${esc(t.tags.join(" "))}"><th><a href="#${rowId(t, i)}">${esc(t.name)}</a></th><td class="v ${cls}">${words}</td><td class="tags">${esc(t.tags.join(", "))}</td>${cells}</tr>`
   })
   return `<div class="scroll"><table class="matrix" id="matrix"><caption>Targets × checks, worst first: ${legend}</caption><thead><tr><th scope="col">Target</th><th scope="col">Verdict</th><th scope="col">Tags</th>${head}</tr></thead><tbody>${rows.join("")}</tbody></table></div>`
 }

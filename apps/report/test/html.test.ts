@@ -14,7 +14,6 @@ import type { CheckStatus, FleetReport, Report } from "@arlo-ready/core"
 import { fleetFileOf, type SimulatorHandle, startSimulator } from "@arlo-ready/simulator"
 import type { Browser, BrowserContext, Page } from "playwright-core"
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest"
-import { fleetHtml } from "../src/HtmlFleet.js"
 import { docsDir, docsScreenshots, launch, shotPath } from "./browser.js"
 import { assertBuilt, auditEnv, leaked, run, scenarioSecrets, validReport } from "./helpers.js"
 import { apiException, startHostileServer } from "./hostile-server.js"
@@ -175,6 +174,9 @@ describe("the audit view, in Chromium, for every built-in scenario", () => {
       await page.locator(".filter select[name=show]").selectOption("problems")
       const visible = () => page.locator("#checks li.check:visible").count()
       expect(await visible()).toBe(report.checks.filter((c) => problems.has(c.status)).length)
+      // The groups left without a check to show go, headings and all.
+      const groups = new Set(report.checks.filter((c) => problems.has(c.status)).map((c) => c.group))
+      expect(await page.locator("#checks h3:visible").count()).toBe(groups.size)
       await page.locator(".filter select[name=show]").selectOption("pass")
       expect(await visible()).toBe(report.checks.filter((c) => c.status === "pass").length)
       await page.locator(".filter select[name=show]").selectOption("all")
@@ -408,14 +410,26 @@ describe("the fleet view, in Chromium", () => {
   })
 
   it("a fleet of 1,000 targets is under 3 MB and opens, filters and jumps without hanging", async () => {
-    const reports = fleet.report.targets.filter((t) => t.report !== null)
-    const targets = Array.from({ length: 1000 }, (_, i) => {
-      const t = reports[i % reports.length]!
-      return { ...t, name: `${t.name}-${i}`, index: i, tags: [`region-${i % 5}`, i % 2 ? "prod" : "staging"] }
-    })
-    const big: FleetReport = { ...fleet.report, fleet: { ...fleet.report.fleet, targets: 1000 }, targets }
+    // A real audit of the simulator's fleet of a thousand platforms, every target's report as it came.
+    const big = await startSimulator({ scenario: "fleet:1000" })
     const path = join(dir, "fleet-1000.html")
-    writeFileSync(path, fleetHtml(big))
+    let targets: FleetReport["targets"]
+    try {
+      const { file, env } = fleetFileOf(big)
+      const fleetPath = join(dir, "fleet-1000.json")
+      const tagged = { ...file, targets: file.targets.map((t, i) => ({ ...t, tags: [`region-${i % 5}`] })) }
+      writeFileSync(fleetPath, JSON.stringify(tagged))
+      const json = join(dir, "fleet-1000-report.json")
+      const result = await run(["--fleet", fleetPath, "--output", `html=${path}`, "--output", `json=${json}`], {
+        env: { ...env, CI: "true" },
+        timeoutMs: 100_000
+      })
+      expect([0, 1, 3], result.stderr).toContain(result.code)
+      targets = (JSON.parse(readFileSync(json, "utf8")) as FleetReport).targets
+      expect(targets).toHaveLength(1000)
+    } finally {
+      await big.close()
+    }
     const bytes = statSync(path).size
     expect(bytes, `${bytes} bytes`).toBeLessThan(3_000_000)
     const { page, complaints } = await open(js, path)
@@ -438,6 +452,9 @@ describe("the README's screenshots", () => {
   it.runIf(docsScreenshots)("writes docs/report-audit.png", async () => {
     const { page } = await open(js, audits.get("demo-umbrella")!.path)
     try {
+      // What needs attention, its fix and the timeline in one view.
+      await page.setViewportSize({ width: 1280, height: 1240 })
+      await page.locator(".filter select[name=show]").selectOption("problems")
       await page.screenshot({ path: join(docsDir, "report-audit.png") })
     } finally {
       await page.close()

@@ -41,6 +41,13 @@ export const pageScript = `(function () {
         var ok = show.value === "all" || (show.value === "pass" ? s === "pass" : s === "fail" || s === "error" || s === "warn" || s === "skipped");
         li.hidden = !(ok && (q === "" || li.textContent.toLowerCase().indexOf(q) >= 0));
       });
+      // A group with nothing left to show goes, heading and all.
+      target.querySelectorAll("ul.checks").forEach(function (ul) {
+        var any = Array.prototype.some.call(ul.children, function (li) { return !li.hidden; });
+        ul.hidden = !any;
+        var h = ul.previousElementSibling;
+        if (h && h.tagName === "H3") h.hidden = !any;
+      });
     }
     show.addEventListener("change", apply);
     text.addEventListener("input", apply);

@@ -46,7 +46,7 @@ button{cursor:pointer}.copy{margin-left:.4rem;font-size:.8rem}
 .timeline b.p{color:var(--p)}.timeline b.w{color:var(--w)}.timeline b.f{color:var(--f)}.timeline b.e{color:var(--e)}
 .timeline i{display:block;margin-left:calc(var(--l)*.1%);width:calc(var(--w)*.1%);height:.9rem;min-width:2px;background:var(--s);border-radius:2px}
 .timeline i.p{background:var(--p)}.timeline i.w{background:var(--w)}.timeline i.f{background:var(--f)}.timeline i.e{background:var(--e)}
-.timeline li.crit i{outline:2px solid var(--fg)}.cc{font-weight:normal;font-size:.75rem;border:1px solid var(--fg);border-radius:.3rem;padding:0 .25rem}
+.timeline li.crit i{outline:2px solid var(--fg)}.cc,.c .crit>span:first-child::after{font-weight:normal;font-size:.75rem;border:1px solid var(--fg);border-radius:.3rem;padding:0 .25rem}.c .crit>span:first-child::after{content:"critical";margin-left:.3rem}
 figcaption{color:var(--mute);font-size:.85rem;margin-top:.3rem}
 .scroll{overflow:auto;max-height:80vh;border:1px solid var(--line)}
 .matrix{border-collapse:collapse;font-size:.8rem}

@@ -90,12 +90,13 @@ export const timeline = (report: Pick<Report, "checks" | "durationMs" | "target"
     const notes = [compact ? "" : e.path, e.error, e.note].filter((s): s is string => s !== undefined && s !== "")
     const tip = notes.length > 0 ? ` title="${esc(notes.join("; "))}"` : ""
     const bar = `--l:${permille(t.start, span)};--w:${permille(Math.max(t.end - t.start, span / 400), span)}`
-    return `<li${crit ? " class=crit" : ""}><span>${esc(e.method)} ${esc(route(e.path, base))} <b class=${cls}>${status}</b>${crit ? " <b class=cc>critical</b>" : ""}</span><i class=${cls} style="${bar}"${tip}></i><span>${formatDuration(t.start)} + ${formatDuration(e.durationMs)}</span></li>`
+    return `<li${crit ? " class=crit" : ""}><span>${esc(e.method)} ${esc(route(e.path, base))} <b class=${cls}>${status}</b>${crit && !compact ? " <b class=cc>critical</b>" : ""}</span><i class=${cls} style="${bar}"${tip}></i><span>${formatDuration(t.start)} + ${formatDuration(e.durationMs)}</span></li>`
   })
   const caption = `${timed.length} request${timed.length === 1 ? "" : "s"} over ${formatDuration(span)}; ${chain.size} on the critical chain`
   const explained = compact
     ? "."
     : " (marked): the requests each of which waited for the one before, which made the audit as long as it was. Hover a bar for its full path and notes."
-  const label = compact ? "" : ` id="${id}" aria-label="Request timeline"`
-  return `<figure class="timeline"${label}><ol>${rows.join("")}</ol><figcaption>${caption}${explained}</figcaption></figure>`
+  // Compact, the critical mark is the styles' (a thousand targets' worth of the word is bytes).
+  const label = compact ? ` class="timeline c"` : ` class="timeline" id="${id}" aria-label="Request timeline"`
+  return `<figure${label}><ol>${rows.join("")}</ol><figcaption>${caption}${explained}</figcaption></figure>`
 }
