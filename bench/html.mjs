@@ -100,7 +100,7 @@ try {
       const loadMs = performance.now() - t
       const f = performance.now()
       await page.locator(".filter select[name=verdict]").selectOption("not_ready")
-      await page.locator(".filter output").innerText()
+      await page.locator(".filter output").textContent()
       const filterMs = performance.now() - f
       lines.push(
         `  Chromium          opens it in ${loadMs.toFixed(0)} ms (load event); a verdict filter applies in ${filterMs.toFixed(0)} ms`

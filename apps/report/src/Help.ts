@@ -23,7 +23,7 @@ export const helpDoc = (): HelpDoc => ({
     ],
     [
       `${binName} --platform acme --output html=arlo-ready.html`,
-      "Also write one self-contained HTML file, to open in a browser or attach for the people who decide"
+      "Also write one self-contained HTML file, to open in a browser or attach to a ticket"
     ],
     [`${binName} --platform acme --only oauth.token`, "Re-check one check (the checks it needs run too)"],
     [`${binName} --list-checks --format text`, "List the checks and their prerequisites"],

@@ -34,7 +34,10 @@ const expectNoSecret = (...texts: ReadonlyArray<string>) => {
 }
 const outputsOf = (prefix: string) =>
   Object.fromEntries(
-    (["json", "markdown", "junit", "github", "text", "ndjson"] as const).map((f) => [f, join(dir, `${prefix}.${f}`)])
+    (["json", "markdown", "junit", "github", "text", "ndjson", "html"] as const).map((f) => [
+      f,
+      join(dir, `${prefix}.${f}`)
+    ])
   )
 
 beforeAll(async () => {

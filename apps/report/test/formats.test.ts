@@ -304,7 +304,7 @@ describe("text and ndjson", () => {
   it("renders every status", () => {
     const statuses: Array<CheckStatus> = ["pass", "warn", "fail", "error", "skipped", "not_applicable"]
     const r = report(statuses.map((s, i) => result(catalogue[i]!.id, s)))
-    for (const f of ["json", "junit", "markdown", "github", "ndjson", "text"] as const) {
+    for (const f of ["json", "junit", "markdown", "github", "ndjson", "text", "html"] as const) {
       expect(render(f, r).length).toBeGreaterThan(0)
     }
   })

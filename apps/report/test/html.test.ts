@@ -268,6 +268,62 @@ describe("the audit view, beyond the screen", () => {
     }
   })
 
+  it("waived and drift: a waived finding keeps its original status beside it, what changed leads", async () => {
+    const { report } = audits.get("demo-umbrella")!
+    // The baseline: this audit, with the client still approved (so its failure is new).
+    const baseline = join(dir, "baseline.json")
+    const before = {
+      ...report,
+      checks: report.checks.map((c) =>
+        c.id === "oauth.client.approved" ? { ...c, status: "pass", cause: null, remediation: null } : c
+      )
+    }
+    writeFileSync(baseline, JSON.stringify(before))
+    const waivers = join(dir, "waivers.json")
+    const waiver = { reason: "Approval requested from Arlo support", owner: "ops@umbrella.test", expires: "2027-06-30" }
+    writeFileSync(
+      waivers,
+      JSON.stringify({
+        waivers: [
+          { check: "oauth.client.approved", ...waiver },
+          { check: "basic.mfa", ...waiver }
+        ]
+      })
+    )
+    const path = join(dir, "living.html")
+    const result = await run(
+      ["--format", "json", "--output", `html=${path}`, "--baseline", baseline, "--waivers", waivers],
+      {
+        env: { ...auditEnv(sim, "demo-umbrella"), ARLO_READY_NOW: "2026-12-01" }
+      }
+    )
+    const after = validReport(JSON.parse(result.stdout))
+    expect(after.checks.find((c) => c.id === "oauth.client.approved")?.status).toBe("waived")
+    const { page, complaints } = await open(js, path)
+    try {
+      expect(await page.locator("h1 .verdict").getAttribute("data-verdict")).toBe(after.verdict)
+      const line = page.locator('#checks li.check[data-status="waived"]')
+      expect(await line.locator("code").first().innerText()).toBe("oauth.client.approved")
+      expect(await line.innerText()).toContain("was fail")
+      expect(await page.locator('.counts li[data-count="waived"] strong').innerText()).toBe("1")
+      // What changed comes before the checklist, and names the check.
+      const drift = page.locator("section.drift")
+      expect(await drift.innerText()).toContain("oauth.client.approved")
+      const order = await page.evaluate<boolean>(
+        `!!(document.querySelector("section.drift").compareDocumentPosition(document.getElementById("checks")) & Node.DOCUMENT_POSITION_FOLLOWING)`
+      )
+      expect(order).toBe(true)
+      // The waiver's reason and owner with the finding; the waiver that matched nothing, as a warning.
+      const finding = page.locator('article.finding[id="f-oauth.client.approved"]')
+      expect(await finding.innerText()).toContain(waiver.reason)
+      expect(await page.locator('section[aria-label="Waivers"]').innerText()).toContain("basic.mfa")
+      expect(complaints).toEqual([])
+      await page.screenshot({ path: shotPath("audit-waived-drift"), fullPage: true })
+    } finally {
+      await page.close()
+    }
+  })
+
   it("a hostile platform's markup and script are shown as text and never run", async () => {
     const PAYLOAD = `<script>window.pwned=1</script><img src=x onerror="window.pwned=2"><a href="javascript:alert(1)">x</a>"'><svg onload="window.pwned=3">`
     const server = await startHostileServer({

@@ -179,7 +179,7 @@ const cases: ReadonlyArray<Case> = [
   }
 ]
 
-const outputFormats = ["junit", "markdown", "text", "ndjson", "github", "json"] as const
+const outputFormats = ["junit", "markdown", "text", "ndjson", "github", "json", "html"] as const
 
 let dir: string
 beforeAll(() => {

@@ -134,7 +134,7 @@ const cases: ReadonlyArray<BadCase> = [
   {
     name: "a bad --format",
     args: ["--format", "xml"],
-    message: /--format must be json, junit, markdown, github, ndjson, text \(got 'xml'\)/
+    message: /--format must be json, junit, markdown, github, ndjson, text, html \(got 'xml'\)/
   },
   {
     name: "a bad --mfa-setting",
