@@ -57,7 +57,8 @@ const permille = (n: number, of: number): number => Math.round(Math.max(0, Math.
  */
 export const route = (path: string, basePath: string): string => {
   let p = path.split("?")[0] ?? path
-  if (basePath !== "/" && basePath !== "" && p.startsWith(basePath)) p = p.slice(basePath.replace(/\/$/, "").length)
+  const base = basePath.replace(/\/+$/, "")
+  if (base !== "" && (p === base || p.startsWith(`${base}/`))) p = p.slice(base.length)
   return p.replace(/^\/api\/2012-02-01\/auth\/resources(?=\/|$)/, "…/resources") || "/"
 }
 
