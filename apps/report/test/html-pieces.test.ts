@@ -7,6 +7,7 @@ import type { Exchange } from "@arlo-ready/core"
 import { describe, expect, it } from "vitest"
 import { esc, link, page } from "../src/internal/html.js"
 import { pageScript } from "../src/internal/htmlScript.js"
+import { pageStyle } from "../src/internal/htmlStyle.js"
 import { criticalChain, route, type Timed } from "../src/internal/htmlTimeline.js"
 
 const exchange = (path: string, startMs: number, durationMs: number): Exchange =>
@@ -65,4 +66,46 @@ describe("the page", () => {
     expect(html).toContain("default-src 'none'")
     expect(html).not.toMatch(/<link |src="http|url\(/)
   })
+})
+
+/** WCAG 2 relative luminance and contrast ratio of two `#rrggbb` colours. */
+const luminance = (hex: string): number => {
+  const [r, g, b] = [1, 3, 5].map((i) => {
+    const c = Number.parseInt(hex.slice(i, i + 2), 16) / 255
+    return c <= 0.03928 ? c / 12.92 : ((c + 0.055) / 1.055) ** 2.4
+  }) as [number, number, number]
+  return 0.2126 * r + 0.7152 * g + 0.0722 * b
+}
+const contrast = (a: string, b: string): number => {
+  const [x, y] = [luminance(a), luminance(b)].sort((m, n) => n - m) as [number, number]
+  return (x + 0.05) / (y + 0.05)
+}
+
+describe("the colours", () => {
+  const schemes = [...pageStyle.matchAll(/:root\{([^}]*)\}/g)].map((m) =>
+    Object.fromEntries(
+      [...m[1]!.matchAll(/--(\w+):#([0-9a-f]{3,6})\b/g)].map(([, k, v]) => [
+        k,
+        `#${v!.length === 3 ? [...v!].map((c) => c + c).join("") : v}`
+      ])
+    )
+  )
+
+  it.each(["light", "dark"].map((name, i) => [name, i] as const))(
+    "%s: every text colour on every background it is drawn on has a contrast of at least 4.5:1",
+    (_, i) => {
+      const v = schemes[i]!
+      const low: Array<string> = []
+      const pair = (fg: string, bg: string) => {
+        const ratio = contrast(v[fg]!, v[bg]!)
+        if (ratio < 4.5) low.push(`${fg} on ${bg}: ${ratio.toFixed(2)}`)
+      }
+      for (const s of ["p", "w", "f", "e", "s", "n", "x"]) {
+        for (const bg of [`${s}b`, "bg", "card"]) pair(s, bg)
+        for (const fg of ["fg", "mute", "accent"]) pair(fg, `${s}b`)
+      }
+      for (const fg of ["fg", "mute", "accent"]) for (const bg of ["bg", "card"]) pair(fg, bg)
+      expect(low).toEqual([])
+    }
+  )
 })
