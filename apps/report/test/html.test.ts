@@ -505,13 +505,14 @@ describe("the fleet view, in Chromium", () => {
 })
 
 describe("the README's screenshots", () => {
-  it.runIf(docsScreenshots)("writes docs/report-audit.png", async () => {
+  it("the audit's: what needs attention, its fix and the timeline in one view (docs/ with pnpm screenshots)", async () => {
     const { page } = await open(js, audits.get("demo-umbrella")!.path)
     try {
-      // What needs attention, its fix and the timeline in one view.
       await page.setViewportSize({ width: 1280, height: 1240 })
       await page.locator(".filter select[name=show]").selectOption("problems")
-      await page.screenshot({ path: join(docsDir, "report-audit.png") })
+      expect(await page.locator("article.finding.f").isVisible()).toBe(true)
+      await page.screenshot({ path: shotPath("readme-audit") })
+      if (docsScreenshots) await page.screenshot({ path: join(docsDir, "report-audit.png") })
     } finally {
       await page.close()
     }
