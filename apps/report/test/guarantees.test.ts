@@ -18,7 +18,7 @@ import { type JournalEntry, Scenario, type SimulatorHandle, startSimulator } fro
 import { Schema } from "effect"
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest"
 import { formats } from "../src/Format.js"
-import { assertBuilt, auditEnv, events, type RunResult, run, scenarioSecrets, validReport } from "./helpers.js"
+import { assertBuilt, auditEnv, events, pool, type RunResult, run, scenarioSecrets, validReport } from "./helpers.js"
 
 // Real subprocesses on a shared machine: generous hang guards, never timing assertions.
 vi.setConfig({ testTimeout: 180_000, hookTimeout: 180_000 })
@@ -222,21 +222,6 @@ const expectGuarantees = (a: Audited, label: string) => {
   expect(a.journal.length, `${label}: requests`).toBeLessThanOrEqual(report.requests.budget)
   expect(report.requests.count).toBeLessThanOrEqual(report.requests.budget)
   expect(a.peakInFlight, `${label}: in flight`).toBeLessThanOrEqual(CAP)
-}
-
-/** Runs tasks with at most `n` at once. */
-const pool = async <A>(tasks: ReadonlyArray<() => Promise<A>>, n: number): Promise<Array<A>> => {
-  const out: Array<A> = []
-  let next = 0
-  await Promise.all(
-    Array.from({ length: n }, async () => {
-      while (next < tasks.length) {
-        const i = next++
-        out[i] = await tasks[i]!()
-      }
-    })
-  )
-  return out
 }
 
 // ---------------------------------------------------------------------------------------------------

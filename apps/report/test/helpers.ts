@@ -192,3 +192,18 @@ export const oneLineError = (stderr: string): string => {
   if (/\n\s+at |\bat .*\.js:\d+/.test(stderr)) throw new Error(`stack trace on stderr:\n${stderr}`)
   return lines[0]!
 }
+
+/** Runs tasks with at most `n` at once (each test's subprocesses on a machine of few cores). */
+export const pool = async <A>(tasks: ReadonlyArray<() => Promise<A>>, n: number): Promise<Array<A>> => {
+  const out: Array<A> = []
+  let next = 0
+  await Promise.all(
+    Array.from({ length: n }, async () => {
+      while (next < tasks.length) {
+        const i = next++
+        out[i] = await tasks[i]!()
+      }
+    })
+  )
+  return out
+}

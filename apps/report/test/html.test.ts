@@ -15,7 +15,7 @@ import { fleetFileOf, type SimulatorHandle, startSimulator } from "@arlo-ready/s
 import type { Browser, BrowserContext, Page } from "playwright-core"
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest"
 import { docsDir, docsScreenshots, launch, shotPath } from "./browser.js"
-import { assertBuilt, auditEnv, leaked, run, scenarioSecrets, validReport } from "./helpers.js"
+import { assertBuilt, auditEnv, leaked, pool, run, scenarioSecrets, validReport } from "./helpers.js"
 import { apiException, startHostileServer } from "./hostile-server.js"
 
 vi.setConfig({ testTimeout: 120_000, hookTimeout: 240_000 })
@@ -27,21 +27,6 @@ let noJs: BrowserContext
 let sim: SimulatorHandle
 const audits = new Map<string, { report: Report; path: string; html: string }>()
 let fleet: { report: FleetReport; path: string; html: string }
-
-/** Runs `tasks` two at a time (the machine has two cores; each is a subprocess). */
-const pool = async <T>(tasks: ReadonlyArray<() => Promise<T>>, width = 2): Promise<Array<T>> => {
-  const out: Array<T> = []
-  let next = 0
-  await Promise.all(
-    Array.from({ length: width }, async () => {
-      while (next < tasks.length) {
-        const i = next++
-        out[i] = await tasks[i]!()
-      }
-    })
-  )
-  return out
-}
 
 const problems = new Set<CheckStatus>(["fail", "error", "warn", "skipped"])
 const verdictWords = {
@@ -101,7 +86,9 @@ beforeAll(async () => {
       const result = await run(["--format", "json", "--output", `html=${path}`], { env: auditEnv(sim, name) })
       expect(result.stderr, name).toBe("")
       audits.set(name, { report: validReport(JSON.parse(result.stdout)), path, html: readFileSync(path, "utf8") })
-    })
+    }),
+    // Two at a time: each is a subprocess, on a machine of two cores.
+    2
   )
   const { file, env } = fleetFileOf(sim)
   const tagged = {
