@@ -7,7 +7,14 @@
  */
 
 import { formatDuration } from "@arlo-ready/cli-kit"
-import { type CheckId, catalogue, type FleetReport, type FleetTargetResult, worstFirst } from "@arlo-ready/core"
+import {
+  type CheckId,
+  type CheckStatus,
+  catalogue,
+  type FleetReport,
+  type FleetTargetResult,
+  worstFirst
+} from "@arlo-ready/core"
 import { fleetCountsText } from "./FleetFormat.js"
 import { fleetLivingText } from "./internal/fleetLiving.js"
 import { esc, page, statusMark, verdictBadge, verdictMark } from "./internal/html.js"
@@ -18,7 +25,7 @@ interface Shared {
   readonly body: string
   readonly id: CheckId
   readonly title: string
-  readonly status: string
+  readonly status: CheckStatus
   targets: number
 }
 
@@ -78,7 +85,7 @@ export const fleetHtml = (report: FleetReport): string => {
   const findings = [...shared.values()]
     .map(
       (s) =>
-        `<article class="finding ${statusMark[s.status as keyof typeof statusMark][2]}" id="F${s.n}"><h3><code>${esc(s.id)}</code> ${esc(s.title)} <span class="n">${s.targets} target${s.targets === 1 ? "" : "s"}</span></h3>${s.body}</article>`
+        `<article class="finding ${statusMark[s.status][2]}" id="F${s.n}"><h3><code>${esc(s.id)}</code> ${esc(s.title)} <span class="n">${s.targets} target${s.targets === 1 ? "" : "s"}</span></h3>${s.body}</article>`
     )
     .join("")
   const name = report.fleet.name ?? "fleet"
